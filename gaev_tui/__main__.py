@@ -1,0 +1,3 @@
+from gaev_tui.cli.main import main
+
+raise SystemExit(main())

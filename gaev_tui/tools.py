@@ -1,0 +1,66 @@
+"""External tools GAEV drives, found on PATH, with one install hint each."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from gaev_tui.errors import ToolMissing
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str  # the executable
+    purpose: str  # what GAEV uses it for, in a few words
+    hint: str  # how to install it
+
+
+TOOLS: dict[str, Tool] = {
+    tool.name: tool
+    for tool in (
+        Tool("vagrant", "build and run VMs", "install Vagrant: 'apt-get install vagrant' or https://developer.hashicorp.com/vagrant/install"),
+        Tool("packer", "build base boxes from ISOs", "install Packer: 'apt-get install packer' or https://developer.hashicorp.com/packer/install"),
+        Tool("ansible-playbook", "check and run provisioning", "install Ansible: 'pip install ansible'"),
+        Tool("ansible-lint", "lint the generated Ansible", "install ansible-lint: 'pip install ansible-lint'"),
+        Tool("ruby", "check Vagrantfile syntax", "install Ruby: 'apt-get install ruby'"),
+        Tool("VBoxManage", "VirtualBox VM state", "install VirtualBox from https://www.virtualbox.org/wiki/Downloads"),
+        Tool("virsh", "libvirt VM state", "install libvirt: 'apt-get install libvirt-daemon-system libvirt-clients'"),
+        Tool("qemu-img", "convert disk images", "install QEMU tools: 'apt-get install qemu-utils'"),
+        Tool("debootstrap", "make Debian root filesystems", "install debootstrap: 'apt-get install debootstrap'"),
+    )
+}
+
+
+def which(name: str) -> str | None:
+    """Path of ``name`` on PATH, or None."""
+    return shutil.which(name)
+
+
+def require(name: str) -> str:
+    """Path of ``name`` on PATH, or :class:`ToolMissing` saying how to install it."""
+    path = which(name)
+    if path is None:
+        tool = TOOLS.get(name)
+        raise ToolMissing(name, tool.hint if tool else f"install {name}")
+    return path
+
+
+def version(name: str, *args: str) -> str | None:
+    """First line a tool prints for its version, or None when it is missing or fails."""
+    path = which(name)
+    if path is None:
+        return None
+    try:
+        out = subprocess.run(
+            [path, *(args or ("--version",))],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1"},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = (out.stdout or out.stderr).strip()
+    return text.splitlines()[0] if text else None
