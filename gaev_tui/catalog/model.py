@@ -1,0 +1,117 @@
+"""Typed, immutable catalogue entries (what ``catalog.yaml`` describes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Kinds of values with a fixed vocabulary.
+HOST_OSES = ("linux", "windows", "macos")
+OS_FAMILIES = ("debian", "rhel", "windows", "macos")
+COMMUNICATORS = ("ssh", "winrm")
+INSTALL_KINDS = ("autoinstall", "preseed", "kickstart", "autounattend", "manual")
+PACKAGE_CATEGORIES = ("apt", "python", "r", "bioconductor", "choco")
+APP_KINDS = ("tljh", "rstudio_server", "docker")
+
+
+@dataclass(frozen=True)
+class PackerPlugin:
+    """A Packer plugin for ``required_plugins`` (Packer >= 1.10 ships none)."""
+
+    source: str  # e.g. github.com/hashicorp/virtualbox
+    version: str  # constraint, e.g. ">= 1.1.1"
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str  # Vagrant's provider name: virtualbox, libvirt, vmware_desktop, hyperv, parallels
+    label: str
+    description: str
+    hosts: tuple[str, ...]  # host OSes it runs on
+    tool: str | None  # the executable that shows it is installed (VBoxManage, virsh, ...)
+    vagrant_plugin: str | None  # plugin Vagrant needs for it, if any
+    packer_builder: str | None  # Packer source type for base boxes (virtualbox-iso, qemu, ...)
+    packer_plugin: PackerPlugin | None
+    install_hint: str
+    options: tuple[str, ...] = ()  # keys accepted in a spec's provider_options
+
+
+@dataclass(frozen=True)
+class BoxRef:
+    """A published Vagrant box; version None means "latest"."""
+
+    name: str
+    version: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Iso:
+    """Installer ISO for building a base box with Packer."""
+
+    url: str
+    checksum: str  # "sha256:<hex>" (Packer's format)
+    install: str  # one of INSTALL_KINDS
+
+
+@dataclass(frozen=True)
+class OsEntry:
+    id: str  # e.g. ubuntu-22.04
+    label: str
+    family: str  # one of OS_FAMILIES: decides which roles and templates apply
+    distro: str  # ubuntu, debian, rocky, almalinux, windows, macos
+    version: str
+    communicator: str  # ssh or winrm
+    boxes: dict[str, tuple[BoxRef, ...]]  # provider id -> boxes, the first is the default
+    iso: Iso | None = None
+    notes: str = ""  # limits the user must know (licensing, hosts)
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        return tuple(self.boxes)
+
+    def default_box(self, provider: str) -> BoxRef | None:
+        boxes = self.boxes.get(provider, ())
+        return boxes[0] if boxes else None
+
+
+@dataclass(frozen=True)
+class PackageSet:
+    """A named group of packages of one category, offered together in the wizard."""
+
+    id: str
+    category: str  # one of PACKAGE_CATEGORIES
+    label: str
+    description: str
+    packages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Port:
+    guest: int
+    name: str  # what it serves, e.g. "JupyterHub web"
+
+
+@dataclass(frozen=True)
+class App:
+    id: str
+    kind: str  # one of APP_KINDS: decides the Ansible role
+    label: str
+    description: str
+    ports: tuple[Port, ...]
+    min_memory_mb: int
+    families: tuple[str, ...]  # OS families it installs on
+    version: str = ""  # pinned version (TLJH git ref, RStudio Server release, image tag)
+    image: str = ""  # docker: image name
+    settings: dict[str, str] = field(default_factory=dict)  # kind-specific, e.g. download URL
+
+
+@dataclass(frozen=True)
+class Catalog:
+    providers: dict[str, Provider]
+    oses: dict[str, OsEntry]
+    package_sets: dict[str, PackageSet]
+    apps: dict[str, App]
+    sources: tuple[str, ...] = ()  # files it was read from, in merge order
+
+    def sets_for(self, category: str) -> list[PackageSet]:
+        return [item for item in self.package_sets.values() if item.category == category]
