@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "gaev_tui.cli.generate",
     "gaev_tui.cli.validate",
     "gaev_tui.cli.catalog",
+    "gaev_tui.cli.boxes",
 )
 
 
