@@ -1,0 +1,1 @@
+"""Build pipeline core: run packer/vagrant, stream logs, cancel, detach (no Textual)."""

@@ -1,0 +1,222 @@
+"""Build logs: the whole log on disk, a bounded ring of recent lines in memory, and a
+reader that opens a multi-GB log instantly.
+
+The reader never reads the file whole. The last page is found by reading backwards
+from the end; scrolling reads pages around a byte offset (``os.pread``, LRU cache of
+full pages); absolute line numbers come from a sparse index (one offset every
+``STRIDE`` lines) built incrementally, on demand or in the background.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from array import array
+from collections import deque
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
+
+PAGE = 1 << 16
+STRIDE = 256  # one index entry per STRIDE lines: 2 GB of log -> under 1 MB of index
+
+
+def log_line(stage: str, text: str) -> str:
+    """How one line appears in the job log and on the headless stdout."""
+    return f"[{stage}] {text}"
+
+
+class LogWriter:
+    """Appends lines to the job log file and keeps the most recent ones in memory."""
+
+    def __init__(self, path: Path, ring: int = 10_000) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "ab")  # noqa: SIM115 - lives as long as the job
+        self.recent: deque[str] = deque(maxlen=ring)
+        self.lines_written = 0
+        self._lock = threading.Lock()
+
+    def write(self, stage: str, lines: list[str]) -> None:
+        """Append ``lines`` of ``stage`` and flush, so that ``gaev attach`` sees them."""
+        if not lines:
+            return
+        formatted = [f"[{stage}] {text}" for text in lines]
+        data = ("\n".join(formatted) + "\n").encode("utf-8", errors="replace")
+        with self._lock:
+            self._file.write(data)
+            self._file.flush()
+            self.recent.extend(formatted)
+            self.lines_written += len(formatted)
+
+    def close(self) -> None:
+        """Flush and close the file."""
+        with self._lock:
+            self._file.close()
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+class LogReader:
+    """Random access to a (possibly growing, possibly huge) log file by lines."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._fd = os.open(self.path, os.O_RDONLY)
+        self.size = os.fstat(self._fd).st_size
+        self._index = array("Q")  # offsets of lines 0, STRIDE, 2*STRIDE, ...
+        self._indexed_to = 0  # bytes scanned; always just after a newline
+        self._indexed_lines = 0
+        self._page = lru_cache(maxsize=256)(self._read_page)
+        self._follow_at: int | None = None
+
+    def close(self) -> None:
+        """Release the file descriptor."""
+        os.close(self._fd)
+
+    def __enter__(self) -> LogReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def refresh(self) -> int:
+        """Re-read the file size (the log may be growing); return it."""
+        self.size = os.fstat(self._fd).st_size
+        return self.size
+
+    # -- bytes ------------------------------------------------------------------------
+
+    def _read_page(self, number: int) -> bytes:
+        return os.pread(self._fd, PAGE, number * PAGE)
+
+    def _read(self, start: int, end: int) -> bytes:
+        """Bytes [start, end); full pages come from the cache, the growing tail never."""
+        end = min(end, self.size)
+        if start >= end:
+            return b""
+        parts = []
+        for number in range(start // PAGE, (end - 1) // PAGE + 1):
+            page_start = number * PAGE
+            full = page_start + PAGE <= self.size
+            page = self._page(number) if full else os.pread(self._fd, PAGE, page_start)
+            parts.append(page[max(0, start - page_start) : end - page_start])
+        return b"".join(parts)
+
+    # -- lines by byte offset (no index needed) ---------------------------------------
+
+    def lines_from(self, offset: int, count: int) -> list[tuple[int, str]]:
+        """Up to ``count`` complete lines from byte ``offset`` (a line start): (offset, text)."""
+        out: list[tuple[int, str]] = []
+        pos, limit = offset, self._complete_end()
+        while len(out) < count and pos < limit:
+            chunk = self._read(pos, min(limit, pos + PAGE * 4))
+            cut = chunk.rfind(b"\n")
+            if cut < 0:  # one line longer than the chunk
+                chunk = self._read(pos, self._line_end(pos))
+                cut = len(chunk) - 1
+            for raw in chunk[:cut].split(b"\n"):
+                out.append((pos, _decode(raw)))
+                pos += len(raw) + 1
+                if len(out) == count:
+                    break
+        return out
+
+    def _line_end(self, pos: int) -> int:
+        """Offset just after the newline ending the line at ``pos`` (or the file size)."""
+        while pos < self.size:
+            chunk = self._read(pos, pos + PAGE * 16)
+            cut = chunk.find(b"\n")
+            if cut >= 0:
+                return pos + cut + 1
+            pos += len(chunk)
+        return self.size
+
+    def lines_before(self, offset: int, count: int) -> list[tuple[int, str]]:
+        """Up to ``count`` complete lines ending just before byte ``offset`` (a line start)."""
+        if count <= 0 or offset <= 0:
+            return []
+        chunks: list[bytes] = []
+        start, newlines = offset, 0
+        # count + 1 newlines tell where the first wanted line starts.
+        while start > 0 and newlines <= count:
+            step = min(start, PAGE * 4)
+            start -= step
+            chunk = self._read(start, start + step)
+            chunks.append(chunk)
+            newlines += chunk.count(b"\n")
+        parts = b"".join(reversed(chunks)).split(b"\n")
+        parts.pop()  # the empty piece after the newline that ends at ``offset``
+        parts = parts[-count:]
+        pos = offset - sum(len(p) + 1 for p in parts)
+        out = []
+        for raw in parts:
+            out.append((pos, _decode(raw)))
+            pos += len(raw) + 1
+        return out
+
+    def tail(self, count: int) -> list[tuple[int, str]]:
+        """The last ``count`` complete lines: what a viewer shows on open."""
+        self.refresh()
+        end = self._complete_end()
+        return self.lines_before(end, count)
+
+    def _complete_end(self) -> int:
+        """Offset just after the last newline (a writer may be mid-line)."""
+        tail = self._read(max(0, self.size - PAGE), self.size)
+        cut = tail.rfind(b"\n")
+        return self.size - len(tail) + cut + 1 if cut >= 0 else max(0, self.size - len(tail))
+
+    def follow(self) -> list[str]:
+        """Complete lines appended since the previous call (first call: from now on)."""
+        self.refresh()
+        end = self._complete_end()
+        if self._follow_at is None:
+            self._follow_at = end
+            return []
+        lines = [text for _, text in self.lines_from(self._follow_at, 1 << 30)] if end > self._follow_at else []
+        self._follow_at = end
+        return lines
+
+    # -- absolute line numbers (sparse index, built incrementally) --------------------
+
+    def build_index(self, budget: int = 64 << 20) -> bool:
+        """Scan up to ``budget`` more bytes into the index; True once it covers the file."""
+        self.refresh()
+        scanned = 0
+        while scanned < budget and self._indexed_to < self.size:
+            block = os.pread(self._fd, max(PAGE, min(8 << 20, budget - scanned)), self._indexed_to)
+            cut = block.rfind(b"\n")
+            if cut < 0:  # an unfinished last line or a giant line: read on
+                if self._indexed_to + len(block) >= self.size:
+                    break
+                block = os.pread(self._fd, self._line_end(self._indexed_to) - self._indexed_to, self._indexed_to)
+                cut = len(block) - 1
+            block = block[: cut + 1]
+            base, first = self._indexed_to, self._indexed_lines
+            # Offsets of every line start in the block, at C speed (no per-line Python).
+            starts = accumulate((len(p) + 1 for p in block.split(b"\n")[:-1]), initial=base)
+            starts = list(starts)[:-1]
+            skip = (-first) % STRIDE
+            self._index.extend(starts[skip::STRIDE])
+            self._indexed_lines += len(starts)
+            self._indexed_to += len(block)
+            scanned += len(block)
+        return self._indexed_to >= self._complete_end()
+
+    @property
+    def line_count(self) -> int | None:
+        """Number of complete lines, once the index covers the file; None before."""
+        return self._indexed_lines if self._indexed_to >= self._complete_end() else None
+
+    def lines_at(self, number: int, count: int) -> list[tuple[int, str]]:
+        """``count`` lines from 0-based line ``number`` (indexes as far as needed)."""
+        while number >= self._indexed_lines and not self.build_index():
+            pass
+        if number >= self._indexed_lines:
+            return []
+        checkpoint = number // STRIDE
+        lines = self.lines_from(self._index[checkpoint], number - checkpoint * STRIDE + count)
+        return lines[number - checkpoint * STRIDE :]
