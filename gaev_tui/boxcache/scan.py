@@ -112,13 +112,16 @@ def _scan_version(name: str, vdir: Path, url: str | None, warnings: list[CacheWa
             if box:
                 boxes.append(box)
             continue
-        grandchildren = _subdirs(child, warnings, "provider")
-        providers = [g for g in grandchildren if (g / "metadata.json").exists()]
-        if not providers:
+        try:
+            is_arch = any((g / "metadata.json").exists() for g in child.iterdir() if g.is_dir())
+        except OSError:
+            is_arch = False
+        if not is_arch:
+            # Files but no metadata.json: an extraction that never finished.
             warnings.append(CacheWarning(child, "no metadata.json: half-written or not a box; skipped"))
             continue
-        for pdir in grandchildren:
-            if pdir in providers:
+        for pdir in _subdirs(child, warnings, "provider"):
+            if (pdir / "metadata.json").exists():
                 box = _box_at(name, vdir.name, child.name, pdir, url, warnings)
                 if box:
                     boxes.append(box)
