@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from gaev_tui import names, yamlsrc
 from gaev_tui.catalog import Catalog, load_catalog
-from gaev_tui.errors import InputError, Location
+from gaev_tui.errors import InputError
 from gaev_tui.fields import Fields
 from gaev_tui.spec.model import (
     SPEC_KEYS, BaseBox, ForwardedPort, Network, Packages, Resources, SharedFolder, Spec,

@@ -1,0 +1,32 @@
+"""``gaev generate SPEC [-o DIR] [--force]``: write the project for a spec."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("generate", help="write the VM project for a gaev.yaml spec",
+                            description="Check a spec and write its project directory.")
+    parser.add_argument("spec", type=Path, help="the spec file (gaev.yaml)")
+    parser.add_argument("-o", "--output", type=Path, help="project directory (default: the spec's name)")
+    parser.add_argument("--force", action="store_true", help="update an existing project directory")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gaev_tui.catalog import load_catalog
+    from gaev_tui.render import render_project, write_project
+    from gaev_tui.spec import load_spec
+
+    catalog = load_catalog()
+    spec = load_spec(args.spec, catalog)
+    files = render_project(spec, catalog)
+    dest = args.output or Path(spec.name)
+    changes = write_project(files, dest, force=args.force)
+    counts = {status: sum(c.status == status for c in changes) for status in ("added", "changed", "removed")}
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no change"
+    print(f"gaev: wrote {dest} ({summary})")
+    print(f"next: cd {dest} && gaev validate . && gaev build .")
+    return 0
