@@ -1,0 +1,37 @@
+"""A corpus of hostile values: quoting, interpolation in every target language,
+YAML's implicit types, line breaks and non-ASCII text."""
+
+MARKER = "/tmp/gaev-injection-marker"
+
+HOSTILE = [
+    "it's",
+    'say "hi"',
+    "back\\slash\\",
+    "trailing\\",
+    "#{File.write('" + MARKER + "', 'ruby')}",
+    "${jndi:ldap://x}",
+    "$${env.HOME}",
+    "%{if true}x%{endif}",
+    "{{ lookup('pipe', 'touch " + MARKER + "') }}",
+    "{% for x in range(3) %}{{x}}{% endfor %}",
+    "$(touch " + MARKER + ")",
+    "`touch " + MARKER + "`",
+    "; touch " + MARKER + "; #",
+    "no",
+    "on",
+    "0777",
+    "1e3",
+    "null",
+    "~",
+    "- item",
+    "key: value",
+    "&anchor *alias",
+    "!!python/object:os.system",
+    "<tag attr=\"x\">&amp;</tag>",
+    "Données générales — 数据 🧬",
+    "tab\there",
+    "   padded   ",
+    "'; system('touch " + MARKER + "'); '",
+    "\\'; system(\\'touch " + MARKER + "\\'); \\'",
+    "end\nVagrant.configure('2') { |c| system('touch " + MARKER + "') }",
+]
