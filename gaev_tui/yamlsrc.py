@@ -56,7 +56,11 @@ def loads(text: str, file: str | None = None) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise InputError(f"not valid YAML: {exc.problem or exc}", Location(file, line)) from None
+        problem = exc.problem or str(exc)
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            # An unclosed bracket or quote is noticed lines later: say where it began.
+            problem = f"{problem} ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        raise InputError(f"not valid YAML: {problem}", Location(file, line)) from None
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", Location(file)) from None
     finally:
