@@ -48,10 +48,11 @@ class BoxCacheScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("space", "toggle_mark", "Mark"),
-        Binding("p", "plan", "Prune plan"),
-        Binding("u", "unmark", "Unmark all"),
-        Binding("d", "remove", "Remove marked"),
+        Binding("p", "plan", "Plan"),
+        Binding("u", "unmark", "Unmark"),
+        Binding("d", "remove", "Remove"),
         Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse"),
         Binding("slash", "filter", "Filter"),
         Binding("r", "refresh", "Refresh"),
     ]
@@ -82,7 +83,8 @@ class BoxCacheScreen(Screen):
         with Horizontal(id="removing"):
             yield Label("Removing", id="removing-label")
             yield ProgressBar(total=1, show_eta=False, id="remove-bar")
-        yield Footer()
+        # Compact, without the palette hint: every binding fits in 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -136,7 +138,8 @@ class BoxCacheScreen(Screen):
         marked = [b for b in boxes if b.key in self.marked]
         self.query_one("#totals", Static).update(
             f"{len(boxes)} boxes, {fmt.human_bytes(sum(b.size_bytes for b in boxes))} on disk  ·  "
-            f"marked: {len(marked)} ({fmt.human_bytes(sum(b.size_bytes for b in marked))})")
+            f"marked: {len(marked)} ({fmt.human_bytes(sum(b.size_bytes for b in marked))})  ·  "
+            f"sorted by {COLUMNS[self.sort_column][0].lower()} {'▼' if self.sort_reverse else '▲'}")
 
     def _show_disk(self) -> None:
         usage = self._usage()
@@ -147,7 +150,7 @@ class BoxCacheScreen(Screen):
         total, used, free = usage
         bar.update(total=total or 1, progress=used)
         self.query_one("#disk-text", Static).update(
-            f"{fmt.human_bytes(used)} used of {fmt.human_bytes(total)}, {fmt.human_bytes(free)} free")
+            f"{fmt.human_bytes(used)} used / {fmt.human_bytes(total)}, {fmt.human_bytes(free)} free")
 
     # Marking, sorting, filtering ------------------------------------------------
     def _current(self) -> Box | None:
@@ -183,23 +186,22 @@ class BoxCacheScreen(Screen):
         plan = plan_prune(self.index.boxes)
         self.marked = {item.box.key for item in plan.remove}
         self._fill()
-        self.notify(f"Prune plan: {len(plan.remove)} boxes, {fmt.human_bytes(plan.reclaim_bytes)}"
+        count = len(plan.remove)
+        self.notify(f"Prune plan: {count} box{'es' if count != 1 else ''}, {fmt.human_bytes(plan.reclaim_bytes)}"
                     " reclaimed. Press d to remove them.", title="Plan")
 
     def action_sort(self) -> None:
-        """Sort by the column under the cursor; again to reverse."""
-        table = self.query_one(DataTable)
-        column = list(COLUMNS)[max(table.cursor_column, 1)] if table.cursor_type == "cell" else None
-        self._sort_by(column or self._next_column())
-
-    def _next_column(self) -> str:
+        """Sort by the next column (clicking a header sorts by that column)."""
         keys = list(COLUMNS)[1:]
-        return keys[(keys.index(self.sort_column) + 1) % len(keys)] if not self.sort_reverse else self.sort_column
+        self._sort_by(keys[(keys.index(self.sort_column) + 1) % len(keys)])
+
+    def action_reverse(self) -> None:
+        """Reverse the sort order."""
+        self._sort_by(self.sort_column)
 
     def _sort_by(self, column: str) -> None:
         self.sort_reverse = not self.sort_reverse if column == self.sort_column else False
         self.sort_column = column
-        self.notify(f"Sorted by {COLUMNS[column][0]}{' (reversed)' if self.sort_reverse else ''}")
         self._fill()
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:

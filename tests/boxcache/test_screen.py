@@ -1,0 +1,206 @@
+"""The Box cache screen, driven with Pilot, and SVG snapshots of it (frozen data)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Static
+
+from gaev_tui.boxcache import BoxIndex, build_index
+from gaev_tui.boxcache.model import Box
+from gaev_tui.boxcache.remove import Removal
+from gaev_tui.screens.box_cache import BoxCacheScreen
+from gaev_tui.screens.confirm_removal import ConfirmRemovalScreen
+from tests.toolcheck import need_tool
+
+GIB = 1024**3
+NOON = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)  # a date that reads the same in any zone
+USAGE = (500 * GIB, 210 * GIB, 290 * GIB)
+
+
+def frozen_boxes() -> list[Box]:
+    """A cache with every kind of box, with fixed sizes and dates."""
+    def box(name, version, provider="libvirt", arch=None, size=GIB, month=1, **kw):
+        return Box(name, version, provider, arch, Path(f"/cache/{name}/{version}"), size_bytes=size,
+                   added=NOON.replace(month=month), **kw)
+
+    return [
+        box("gaev/sci", "1.0.0", size=3 * GIB, in_use=True, used_by=["default (/home/u/proj)"],
+            outdated=True, latest_version="2.0.0"),
+        box("gaev/sci", "1.1.0", size=3 * GIB, month=2, outdated=True, latest_version="2.0.0"),
+        box("gaev/sci", "2.0.0", size=4 * GIB, month=3, outdated=False, latest_version="2.0.0"),
+        box("debian/bookworm64", "12.1", "virtualbox", size=GIB // 2, in_use=None),
+        box("debian/bookworm64", "12.5", "virtualbox", size=GIB // 2, month=2),
+        box("gaev/arm", "1.0", arch="arm64", size=2 * GIB, pinned=True),
+        box("local/file", "0", size=700 * 1024**2),
+    ]
+
+
+class BoxApp(App):
+    """A tiny app that opens the screen, as the wizard's Home screen will."""
+
+    def __init__(self, screen_factory):
+        super().__init__()
+        self.screen_factory = screen_factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_factory())
+
+
+class FakeRemover:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, boxes, vagrant_home, progress=None):
+        self.calls.append([b.key for b in boxes])
+        for i, b in enumerate(boxes):
+            progress(i, len(boxes), b)
+        progress(len(boxes), len(boxes), None)
+        return [Removal(b, True, "removed") for b in boxes]
+
+
+def frozen_app(remover=None, loads=None):
+    def loader():
+        if loads is not None:
+            loads.append(1)
+        return BoxIndex(Path("/cache"), frozen_boxes(), [])
+
+    kwargs = {"loader": loader, "usage": lambda: USAGE}
+    if remover:
+        kwargs["remover"] = remover
+    return BoxApp(lambda: BoxCacheScreen(**kwargs))
+
+
+def sync(coro_fn):
+    """Run an async test without an asyncio pytest plugin (none is a dependency)."""
+    @functools.wraps(coro_fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(coro_fn(*args, **kwargs))
+    return wrapper
+
+
+async def settle(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def names(app):
+    table = app.screen.query_one(DataTable)
+    return [(table.get_row_at(i)[1], table.get_row_at(i)[2]) for i in range(table.row_count)]
+
+
+@sync
+async def test_rows_sort_and_filter():
+    app = frozen_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert names(app)[0] == ("debian/bookworm64", "12.1")
+        assert len(names(app)) == 7
+        totals = str(app.screen.query_one("#totals", Static).render())
+        assert "7 boxes, 13.7 GiB on disk" in totals
+        for _ in range(4):  # name -> version -> provider -> arch -> size
+            await pilot.press("s")
+        await pilot.press("S")  # biggest first
+        assert names(app)[0] == ("gaev/sci", "2.0.0")
+        await pilot.press("slash", *"sci")
+        assert sorted(v for _, v in names(app)) == ["1.0.0", "1.1.0", "2.0.0"]
+        await pilot.press("enter")
+        assert isinstance(app.screen.focused, DataTable)
+
+
+@sync
+async def test_marking_refuses_in_use_unknown_and_pinned():
+    app = frozen_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")  # debian 12.1: unknown — kept
+        assert app.screen.marked == set()
+        assert any("unknown" in n.message for n in app._notifications)
+        await pilot.press("space")  # the cursor did not move: still refused
+        await pilot.press("down", "space")  # debian 12.5: free
+        assert app.screen.marked == {("debian/bookworm64", "12.5", "virtualbox", None)}
+        await pilot.press("u")
+        assert app.screen.marked == set()
+
+
+@sync
+async def test_plan_confirm_and_remove_with_progress():
+    remover, loads = FakeRemover(), []
+    app = frozen_app(remover, loads)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        assert app.screen.marked == {("gaev/sci", "1.1.0", "libvirt", None)}
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmRemovalScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "gaev/sci v1.1.0 (libvirt)" in text and "3.0 GiB" in text
+        await pilot.press("n")  # cancel: nothing happens
+        assert remover.calls == []
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert remover.calls == [[("gaev/sci", "1.1.0", "libvirt", None)]]
+        assert len(loads) == 2  # refreshed after removal
+        assert app.screen.query_one("#removing").display is False
+
+
+@sync
+async def test_remove_with_nothing_marked_says_so():
+    app = frozen_app(FakeRemover())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        assert not isinstance(app.screen, ConfirmRemovalScreen)
+        assert any("Nothing marked" in n.message for n in app._notifications)
+
+
+@sync
+async def test_real_vagrant_removal_from_the_screen(tmp_path, monkeypatch):
+    need_tool("vagrant", "bsdtar")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "metadata.json").write_text(json.dumps({"provider": "libvirt", "format": "qcow2", "virtual_size": 1}))
+    (src / "box.img").write_bytes(os.urandom(4096))
+    subprocess.run(["tar", "-czf", str(tmp_path / "t.box"), "-C", str(src), "."], check=True)
+    home = tmp_path / "vagrant.d"
+    env = {**os.environ, "VAGRANT_HOME": str(home)}
+    for name in ("screen/a", "screen/b"):
+        subprocess.run(["vagrant", "box", "add", "--name", name, str(tmp_path / "t.box")], env=env,
+                       check=True, capture_output=True, stdin=subprocess.DEVNULL)
+    app = BoxApp(lambda: BoxCacheScreen(home))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert [n for n, _ in names(app)] == ["screen/a", "screen/b"]
+        await pilot.press("space", "d", "y")
+        await settle(pilot)
+        await settle(pilot)  # the refresh scan after removal
+        assert [n for n, _ in names(app)] == ["screen/b"]
+    listed = subprocess.run(["vagrant", "box", "list"], env=env, capture_output=True, text=True).stdout
+    assert "screen/a" not in listed and "screen/b" in listed
+    assert [b.name for b in build_index(home).boxes] == ["screen/b"]
+
+
+async def _loaded(pilot):
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (130, 36)])
+def test_snapshot_screen(snap_compare, size):
+    assert snap_compare(frozen_app(), terminal_size=size, run_before=_loaded)
+
+
+def test_snapshot_confirmation(snap_compare):
+    async def plan_and_ask(pilot):
+        await settle(pilot)
+        await pilot.press("p", "d")
+        await pilot.pause()
+
+    assert snap_compare(frozen_app(FakeRemover()), terminal_size=(80, 24), run_before=plan_and_ask)
