@@ -241,3 +241,12 @@ def test_user_catalogue_with_unknown_provider_is_refused():
     with pytest.raises(InputError) as caught:
         load_catalog()
     assert caught.value.location.file == str(path) and "unknown provider 'qemu'" in caught.value.message
+
+
+def test_the_lab_example_in_the_docs_is_a_valid_user_catalogue():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "catalog.md").read_text(encoding="utf-8")
+    example = docs.split("## Example: a lab's catalogue", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    write_user_catalog(example)
+    catalog = load_catalog()
+    assert catalog.oses["ubuntu-22.04"].default_box("virtualbox").name == "mylab/ubuntu-22.04-hardened"
+    assert catalog.apps["jupyterhub"].min_memory_mb == 4096 and "lab-nmr" in catalog.package_sets
