@@ -1,0 +1,110 @@
+"""A real run of GAEV's Linux roles into a debootstrap'd Debian 12 chroot, twice.
+
+Every Linux role is in the playbook, in the generator's order. The data asks for what
+can really happen here (timezone, locale, host name, a Debian package, a PyPI package
+in a venv, the manifest); R, JupyterHub, RStudio and Docker are left empty, so their
+roles run too and must do nothing. The second run must change nothing.
+
+Needs root (chroot), debootstrap and ansible-playbook, plus the Debian mirror and PyPI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from gaev_tui.render.ansible import LINUX_ROLE_ORDER
+from tests.toolcheck import need, need_tool
+
+from . import chroot
+from .project import DATA, load_vars, make_project, parse_recap, playbook_yaml, run_ansible
+
+pytestmark = pytest.mark.tools
+
+CANARY = "/tmp/gaev-roles-canary"  # what the hostile gaev_name would create if it ran
+
+
+@pytest.fixture
+def debian_root(tmp_path):
+    """A private copy of the cached Debian 12 tree; the build time when it was built now."""
+    need_tool("debootstrap", "chroot", "ansible-playbook")
+    if os.geteuid() != 0:
+        need("running roles in a chroot needs root (chroot(2) and debootstrap)")
+    timings: dict[str, float] = {}
+    tree = chroot.cached_tree(timings)
+    root = chroot.fresh_copy(tree, tmp_path / "root")
+    yield root, timings
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _in_chroot(root: Path, *argv: str) -> str:
+    return subprocess.run(["chroot", str(root), *argv], capture_output=True, text=True, check=True,
+                          timeout=120, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}).stdout
+
+
+def _playbook(project: Path) -> tuple[subprocess.CompletedProcess, float]:
+    started = time.monotonic()
+    proc = run_ansible(["ansible-playbook", "-i", "inventory.ini", "playbook.yml"], project)
+    return proc, time.monotonic() - started
+
+
+def test_debian_roles_converge_then_change_nothing(debian_root, tmp_path, record_property):
+    root, timings = debian_root
+    for path in (Path(CANARY), root / CANARY.lstrip("/")):
+        path.unlink(missing_ok=True)
+    project = make_project(tmp_path / "ansible", playbook_yaml(list(LINUX_ROLE_ORDER), become=True),
+                           (DATA / "chroot_vars.yml").read_text())
+    (project / "inventory.ini").write_text(
+        f"target ansible_connection=community.general.chroot ansible_host={root}"
+        " ansible_python_interpreter=/usr/bin/python3\n")
+    host_name = socket.gethostname()
+
+    first, first_s = _playbook(project)
+    assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-3000:]
+    first_recap = parse_recap(first.stdout)["target"]
+    assert first_recap.failed == 0 and first_recap.changed > 0, first_recap
+
+    second, second_s = _playbook(project)
+    assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
+    second_recap = parse_recap(second.stdout)["target"]
+    changed_tasks = [line for line in second.stdout.splitlines() if line.startswith("changed:")]
+    assert second_recap.changed == 0 and second_recap.failed == 0, (second_recap, changed_tasks)
+
+    timings.update(first_run=first_s, second_run=second_s)
+    for key, value in timings.items():
+        record_property(key, round(value, 1))
+    print(f"\nchroot timings (s): {', '.join(f'{k}={v:.1f}' for k, v in timings.items())}")
+    print(f"first run: {first_recap}\nsecond run: {second_recap}")
+
+    manifest = json.loads((root / "var/lib/gaev/manifest.json").read_text())
+    assert manifest["name"] == load_vars((DATA / "chroot_vars.yml").read_text())["gaev_name"]
+    assert manifest["os"]["distribution"] == "Debian" and manifest["os"]["version"].startswith("12")
+    assert "jq" in {p["name"] for p in manifest["system_packages"]}
+    assert "six==1.16.0" in manifest["python"]["freeze"]
+    assert manifest["python"]["environment"] == "/opt/gaev/venv"
+    assert manifest["r_packages"] == {}  # no R was asked for, so none was installed
+
+    # What the roles were asked to do, seen from inside the chroot.
+    assert (root / "etc/timezone").read_text().strip() == "Europe/Paris"
+    assert os.readlink(root / "etc/localtime").endswith("zoneinfo/Europe/Paris")
+    assert "LANG=fr_FR.UTF-8" in (root / "etc/default/locale").read_text().splitlines()
+    assert "fr_FR.utf8" in _in_chroot(root, "locale", "-a").split()
+    assert (root / "etc/hostname").read_text() == "gaev-chroot\n"
+    assert "127.0.1.1\tgaev-chroot" in (root / "etc/hosts").read_text().splitlines()
+    assert _in_chroot(root, "jq", "--version").startswith("jq-")
+    assert _in_chroot(root, "/opt/gaev/venv/bin/python", "-c", "import six; print(six.__version__)").strip() == "1.16.0"
+    # The app roles had nothing to do: nothing of theirs is on the machine.
+    assert not (root / "opt/tljh").exists() and not (root / "usr/bin/Rscript").exists()
+    assert not (root / "usr/bin/docker").exists()
+
+    # A chroot shares the host's kernel names: the host must keep its own.
+    assert socket.gethostname() == host_name
+    # The hostile name was data: nothing in it ran, on the host or in the chroot.
+    assert not Path(CANARY).exists() and not (root / CANARY.lstrip("/")).exists()
