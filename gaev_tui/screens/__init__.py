@@ -1,1 +1,1 @@
-"""Textual screens, one file each."""
+"""The wizard's screens, one per file; layouts in the ``.tcss`` files beside them."""

@@ -1,0 +1,99 @@
+"""Step 2: the box the VM starts from: the catalogue's default, an alternative, any box
+by name (optionally at a pinned version), or one built here with Packer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import RadioButton, RadioSet, Static
+
+from gaev_tui import names
+from gaev_tui.screens.step import StepScreen
+from gaev_tui.widgets.field import Field
+from gaev_tui.wizard_facts import boxes_for, packer_reason
+
+CUSTOM, PACKER = "custom", "packer"
+
+
+class BaseBoxScreen(StepScreen):
+    TITLE = "Base box"
+    EXPLAIN = ("A base box is a ready-made VM image the project starts from. The default "
+               "suits almost everyone; pin a version to rebuild exactly the same VM later.")
+    HELP = """\
+**Default**: the box GAEV's catalogue recommends for this OS and provider.
+
+**Another box**: any Vagrant box name, like `bento/ubuntu-22.04` (from Vagrant Cloud or added with `vagrant box add`).
+
+**Version**: leave blank for the newest; type one (like `202401.31.0`) to get the very same box every time.
+
+**Build my own base box with Packer**: GAEV writes a Packer template that installs the OS from its official
+installer ISO, unattended. Slower (an OS install), but you know everything in it. Only offered when the
+catalogue has the installer for this OS and Packer can build for this provider.
+"""
+    STEP = "base_box"
+    ERROR_TARGETS = {"base_box": "f-box-name", "base_box.version": "f-box-version", "base_box.build": "box-notes"}
+    CSS_PATH = "base_box.tcss"
+
+    def compose_body(self) -> ComposeResult:
+        state, catalog = self.state, self.catalog
+        self.boxes = boxes_for(catalog, state.os, state.provider)
+        self.packer_why = packer_reason(catalog, state.os, state.provider)
+        self.choices: list[str] = [box.name for box in self.boxes] + [CUSTOM, PACKER]
+        self.initial_name = state.box_name
+        current = self.current_choice()
+        with RadioSet(id="box-choice"):
+            for index, box in enumerate(self.boxes):
+                what = " (recommended)" if index == 0 else (f" — {box.description}" if box.description else "")
+                version = f" version {box.version}" if box.version else ""
+                yield RadioButton(f"{box.name}{version}{what}", value=current == box.name)
+            yield RadioButton("Another box: type its name below", value=current == CUSTOM)
+            yield RadioButton("Build my own base box with Packer", value=current == PACKER, disabled=self.packer_why is not None)
+        yield Static(f"[dim]Packer: {self.packer_why}.[/]" if self.packer_why else "", id="box-notes")
+        yield Field("Box name", state.box_name, id="f-box-name", check=names.box_name, placeholder="org/name")
+        yield Field("Version", state.box_version, id="f-box-version", placeholder="blank: the newest")
+
+    def current_choice(self) -> str:
+        state = self.state
+        if state.box_build == "packer":
+            return PACKER
+        if not state.box_name:
+            return self.boxes[0].name if self.boxes else CUSTOM
+        return state.box_name if state.box_name in [b.name for b in self.boxes] else CUSTOM
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+        if self.choice() not in (CUSTOM, PACKER):
+            self.query_one("#f-box-name", Field).value = self.choice()  # shown, not editable
+        self.sync_fields()
+
+    def choice(self) -> str:
+        index = self.query_one(RadioSet).pressed_index
+        return self.choices[index] if index >= 0 else self.current_choice()
+
+    def sync_fields(self) -> None:
+        choice = self.choice()
+        name = self.query_one("#f-box-name", Field)
+        name.input.disabled = choice not in (CUSTOM, PACKER)
+        name.query_one(".field-label").update("Name for the built box" if choice == PACKER else "Box name")
+        name.show_hint(f"blank: gaev/{self.state.name}-base" if choice == PACKER else "")
+        self.query_one("#f-box-version", Field).input.disabled = choice == PACKER
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        choice = self.choice()
+        name = self.query_one("#f-box-name", Field)
+        if choice not in (CUSTOM, PACKER):
+            name.value = choice
+        elif name.value in [b.name for b in self.boxes]:
+            name.value = ""
+        self.sync_fields()
+
+    def save(self) -> None:
+        choice, state = self.choice(), self.state
+        name = self.query_one("#f-box-name", Field).value.strip()
+        state.box_version = self.query_one("#f-box-version", Field).value.strip()
+        state.box_build = "packer" if choice == PACKER else ""
+        if choice in (CUSTOM, PACKER):
+            state.box_name = name
+        elif self.boxes and choice == self.boxes[0].name and self.initial_name != choice:
+            state.box_name = ""  # the default stays "the default", as the spec had it
+        else:
+            state.box_name = choice

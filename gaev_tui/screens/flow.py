@@ -1,0 +1,56 @@
+"""The order of the wizard's steps, and where its answers start from.
+
+Step screens are imported only when first shown, which keeps the first screen fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from textual.screen import Screen
+
+from gaev_tui.catalog import Catalog
+from gaev_tui.spec import load_spec
+from gaev_tui.wizard_state import WizardState
+
+_STEPS = (
+    ("os_provider", "OsProviderScreen"),
+    ("base_box", "BaseBoxScreen"),
+    ("packages", "PackagesScreen"),
+    ("apps", "AppsScreen"),
+    ("resources", "ResourcesScreen"),
+    ("review", "ReviewScreen"),
+    ("write", "WriteScreen"),
+)
+REVIEW = 5
+
+
+def count() -> int:
+    return len(_STEPS)
+
+
+def step_screen(index: int) -> Screen:
+    """A new screen for step ``index`` (0-based); it reads the app's answers."""
+    module, name = _STEPS[index]
+    return getattr(importlib.import_module(f"gaev_tui.screens.{module}"), name)(index)
+
+
+def index_of(screen: Screen) -> int:
+    return getattr(screen, "step_index", -1)
+
+
+def fresh_state(catalog: Catalog) -> WizardState:
+    """Sensible first answers: the catalogue's first OS and its default provider."""
+    state = WizardState(name="my-vm")
+    if catalog.oses:
+        os_entry = next(iter(catalog.oses.values()))
+        state.os = os_entry.id
+        state.provider = next(iter(os_entry.providers), "")
+    return state
+
+
+def state_from_path(path: Path, catalog: Catalog) -> WizardState:
+    """Answers from a spec file, or from a project directory (written back there)."""
+    spec = load_spec(path, catalog)
+    return WizardState.from_spec(spec, dest=str(path) if path.is_dir() else "")

@@ -1,0 +1,68 @@
+"""Home: start a new environment, open one, the box cache, builds; and which tools this
+host has (probed in the background: starting never waits for Vagrant)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from gaev_tui.widgets.tool_list import ToolList
+from gaev_tui.wizard_state import WizardState
+
+MENU = (
+    ("new", "New environment", "n"),
+    ("open", "Open a gaev.yaml or a project", "o"),
+    ("boxes", "Box cache", "c"),
+    ("builds", "Builds", "b"),
+    ("quit", "Quit", "q"),
+)
+
+
+class HomeScreen(Screen):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("n", "new", "New"),
+        Binding("o", "open", "Open"),
+        Binding("c", "boxes", "Box cache"),
+        Binding("b", "builds", "Builds"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home-main"):
+            yield Static("Describe the virtual machine you need; GAEV writes a project that "
+                         "Vagrant, Packer and Ansible build for you.", id="home-intro")
+            yield OptionList(*(Option(f"{label}  [dim]({key})[/]", id=ident) for ident, label, key in MENU), id="home-menu")
+            yield Static("Tools on this host", id="home-tools-title")
+            yield ToolList(self.app.host_facts, id="home-tools")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "host_facts", self.query_one(ToolList).set_facts)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        action = event.option.id
+        self.run_action("app.quit" if action == "quit" else action)
+
+    def action_new(self) -> None:
+        self.app.new_environment()
+
+    def action_open(self) -> None:
+        from gaev_tui.screens.open_dialog import OpenDialog
+
+        def opened(state: WizardState | None) -> None:
+            if state is not None:
+                self.app.open_state(state)
+
+        self.app.push_screen(OpenDialog(), opened)
+
+    def action_boxes(self) -> None:
+        self.app.open_box_cache()
+
+    def action_builds(self) -> None:
+        self.app.open_builds()

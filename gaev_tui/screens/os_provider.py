@@ -1,0 +1,164 @@
+"""Step 1: name the environment, pick its OS and the provider (hypervisor) that runs it.
+
+Providers this host cannot run are listed anyway, with why: a project is often written
+on one machine and built on another.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from gaev_tui import names
+from gaev_tui.hostfacts import provider_status
+from gaev_tui.screens.step import StepScreen
+from gaev_tui.widgets.field import Field
+from gaev_tui.wizard_facts import boxes_for, packer_reason
+
+DRIVERS = (("kvm: fast, needs /dev/kvm", "kvm"), ("qemu: software emulation, slow", "qemu"))
+
+
+class OsProviderScreen(StepScreen):
+    TITLE = "OS and provider"
+    EXPLAIN = ("Name your environment, choose the operating system inside the VM, and the "
+               "provider: the hypervisor program that runs it on your computer.")
+    HELP = """\
+**Name**: lower-case letters, digits, `.`, `_` or `-`. It names the project directory, the VM and the box.
+
+**Operating system**: what runs inside the VM. Its notes (licences, host limits) show below the lists.
+
+**Provider**: the hypervisor. *VirtualBox* runs on Linux, Windows and Intel Macs; *libvirt* (KVM/QEMU) is Linux's own.
+A provider marked ✗ is not usable on *this* host (the reason is shown): you can still write the project here and build it elsewhere.
+
+Arrow keys move in a list (the highlighted line is the choice), Tab goes to the next list, ctrl+n goes on.
+"""
+    STEP = "os_provider"
+    ERROR_TARGETS = {"name": "f-name", "description": "f-description", "os": "os-notes",
+                     "provider": "os-notes", "provider_options": "os-notes", "base_box": "os-notes"}
+    CSS_PATH = "os_provider.tcss"
+
+    def compose_body(self) -> ComposeResult:
+        yield Field("Name", self.state.name, id="f-name", check=names.project_name, placeholder="my-vm")
+        yield Field("Description", self.state.description, id="f-description", placeholder="optional, one line")
+        with Horizontal(id="os-lists"):
+            with Vertical():
+                yield Static("Operating system", classes="section-title")
+                yield OptionList(*(Option(os.label, id=os.id) for os in self.catalog.oses.values()), id="os-list")
+            with Vertical():
+                yield Static("Provider", classes="section-title")
+                yield OptionList(id="provider-list")
+        yield Static("", id="os-notes")
+        yield Horizontal(id="provider-options")
+
+    def on_mount(self) -> None:
+        os_list = self.query_one("#os-list", OptionList)
+        if self.state.os in self.catalog.oses:
+            os_list.highlighted = list(self.catalog.oses).index(self.state.os)
+        self.refresh_providers()
+        self.watch(self.app, "host_facts", lambda _facts: self.refresh_providers(), init=False)
+        self.query_one("#f-name").input.focus()
+
+    def providers_for_os(self) -> list[str]:
+        """Providers with a box for the OS, then those Packer could build one for."""
+        with_box = [p for p in self.catalog.providers if boxes_for(self.catalog, self.state.os, p)]
+        buildable = [p for p in self.catalog.providers
+                     if p not in with_box and packer_reason(self.catalog, self.state.os, p) is None]
+        return with_box + buildable
+
+    def refresh_providers(self) -> None:
+        plist = self.query_one("#provider-list", OptionList)
+        ids = self.providers_for_os()
+        plist.clear_options()
+        for pid in ids:
+            ok, _why = provider_status(self.catalog.providers[pid], self.app.host_facts)
+            mark = {True: "✓", False: "✗", None: "…"}[ok]
+            extra = "" if boxes_for(self.catalog, self.state.os, pid) else " (base box via Packer)"
+            plist.add_option(Option(f"{mark} {self.catalog.providers[pid].label}{extra}", id=pid))
+        if self.state.provider not in ids:
+            self.state.provider = ids[0] if ids else ""
+            self.state.provider_options = {}
+        if ids:
+            plist.highlighted = ids.index(self.state.provider)
+        self.refresh_notes()
+        self.refresh_options()
+
+    def refresh_notes(self, problem: str = "") -> None:
+        lines = []
+        os_entry = self.catalog.oses.get(self.state.os)
+        if os_entry and os_entry.notes:
+            lines.append(f"[b]Note:[/b] {os_entry.notes}")
+        provider = self.catalog.providers.get(self.state.provider)
+        if provider:
+            ok, why = provider_status(provider, self.app.host_facts)
+            style = "green" if ok else "yellow"
+            lines.append(f"{provider.label}: {provider.description} [{style}]On this host: {why}[/]")
+        if problem:
+            lines.append(f"[red]{problem}[/]")
+        self.query_one("#os-notes", Static).update("\n".join(lines))
+
+    def refresh_options(self) -> None:
+        box = self.query_one("#provider-options", Horizontal)
+        box.remove_children()
+        provider = self.catalog.providers.get(self.state.provider)
+        options = self.state.provider_options
+        for key in provider.options if provider else ():
+            if key == "driver":
+                box.mount(Static("libvirt driver ", classes="option-label"),
+                          Select(DRIVERS, value=options.get("driver", Select.NULL), prompt="default (kvm)",
+                                 id="opt-driver", compact=True))
+            elif key == "gui":
+                box.mount(Checkbox("Show the VM's window while it runs", bool(options.get("gui")), id="opt-gui", compact=True))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "os-list" and event.option.id != self.state.os:
+            self.state.os = event.option.id
+            self.forget_box()
+            self.refresh_providers()
+        elif event.option_list.id == "provider-list" and event.option.id != self.state.provider:
+            self.state.provider = event.option.id
+            self.forget_box()
+            allowed = self.catalog.providers[event.option.id].options
+            self.state.provider_options = {k: v for k, v in self.state.provider_options.items() if k in allowed}
+            self.refresh_notes()
+            self.refresh_options()
+
+    def forget_box(self) -> None:
+        """A chosen box belongs to one OS and provider: back to the default."""
+        self.state.box_name = self.state.box_version = ""
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "opt-driver":
+            self._set_option("driver", None if event.value is Select.NULL else event.value)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "opt-gui":
+            # Unticked means "not set" so a spec without 'gui' reopens unchanged.
+            self._set_option("gui", True if event.value else None)
+
+    def _set_option(self, key: str, value: object) -> None:
+        options = dict(self.state.provider_options)
+        if value is None:
+            options.pop(key, None)
+        else:
+            options[key] = value
+        self.state.provider_options = options
+
+    def save(self) -> None:
+        self.state.name = self.query_one("#f-name", Field).value
+        self.state.description = self.query_one("#f-description", Field).value
+
+    def check_upto(self) -> str:
+        if not boxes_for(self.catalog, self.state.os, self.state.provider) \
+                and packer_reason(self.catalog, self.state.os, self.state.provider) is None:
+            self.state.box_build = "packer"  # the only way to get a base box for this pair
+            return "base_box"
+        return self.STEP
+
+    def show_problem(self, error, here: bool = True) -> None:
+        field = error.location.field or ""
+        if field.split(".")[0] in ("os", "provider", "provider_options", "base_box"):
+            self.refresh_notes(f"{field}: {error.message}")
+        else:
+            super().show_problem(error, here)

@@ -1,0 +1,98 @@
+"""Step 5: how big the VM is and how you reach it: CPUs, memory, disk cap, network,
+forwarded ports, shared folders, host name, time zone and language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from gaev_tui import names
+from gaev_tui.errors import InputError
+from gaev_tui.screens.step import StepScreen
+from gaev_tui.spec import required_memory_mb
+from gaev_tui.widgets.field import Field
+from gaev_tui.wizard_state import parse_folders
+
+
+def _whole(text: str) -> str | None:
+    return None if text.isdigit() else "must be a whole number"
+
+
+# (field id, state attribute, label, placeholder, instant check)
+FIELDS = (
+    ("f-cpus", "cpus", "CPUs", "2", _whole),
+    ("f-memory", "memory_mb", "Memory (MB)", "2048", _whole),
+    ("f-disk", "disk_gb", "Disk cap (GB)", "blank: the box's size", _whole),
+    ("f-network", "private_network", "Private network", "blank: none; dhcp; or 192.168.56.10", None),
+    ("f-ports", "forwarded_ports", "Forwarded ports", "THIS-COMPUTER:VM, like 8000:80", None),
+    ("f-folders", "shared_folders", "Shared folders", "./data -> /srv/data (several: ';')", None),
+    ("f-hostname", "hostname", "Host name", "blank: the box's own", names.hostname),
+    ("f-timezone", "timezone", "Time zone", "blank: UTC; like Europe/Paris", names.timezone),
+    ("f-locale", "locale", "Language (locale)", "blank: the box's; like fr_FR.UTF-8", names.locale),
+)
+DISK_HINT = ("A cap keeps the packaged box small enough for where it will live: some "
+             "clouds refuse images over 18 GB.")
+
+
+class ResourcesScreen(StepScreen):
+    TITLE = "Resources and access"
+    EXPLAIN = ("How much of this computer the VM may use, and how you reach it. The "
+               "proposed values suit the apps you chose; blank means the box's default.")
+    HELP = f"""\
+* **CPUs / Memory**: taken from this computer while the VM runs. The apps' needs are the minimum.
+* **Disk cap**: {DISK_HINT} Blank: the base box's own size.
+* **Private network**: an address only this computer can reach: `dhcp`, or a fixed one like `192.168.56.10`.
+* **Forwarded ports**: `8000:80` makes `http://localhost:8000/` here reach port 80 in the VM. Ports on this
+  computer must be 1024 or more. Several: `8000:80, 8787:8787`; UDP: `5353:53/udp`.
+* **Shared folders**: `./data -> /media/sf_DATA` shows the project's `data` folder inside the VM at
+  `/media/sf_DATA` (created if missing). Several: separate with `;`.
+* **Host name, time zone, language**: like `jupyterhub`, `Europe/Paris`, `fr_FR.UTF-8`.
+"""
+    STEP = "resources"
+    ERROR_TARGETS = {
+        "resources": "f-cpus", "resources.cpus": "f-cpus", "resources.memory_mb": "f-memory",
+        "resources.disk_gb": "f-disk", "network": "f-network", "network.private_network": "f-network",
+        "network.forwarded_ports": "f-ports", "shared_folders": "f-folders", "hostname": "f-hostname",
+        "timezone": "f-timezone", "locale": "f-locale",
+    }
+
+    def compose_body(self) -> ComposeResult:
+        needed = required_memory_mb(self.catalog, self.state.apps)
+        hints = {"f-memory": f"the apps need at least {needed} MB" if needed else "", "f-disk": DISK_HINT}
+        for ident, attr, label, placeholder, check in FIELDS:
+            yield Field(label, getattr(self.state, attr), id=ident, placeholder=placeholder,
+                        check=check, hint=hints.get(ident, ""))
+        yield Static("", id="resources-end")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-cpus", Field).input.focus()
+        self.check_folders()
+
+    def on_input_changed(self, event) -> None:
+        if event.input.id == "f-folders-input":
+            self.check_folders()
+
+    def check_folders(self) -> None:
+        """Say where each shared folder is on this computer, and if it exists."""
+        field = self.query_one("#f-folders", Field)
+        try:
+            folders = parse_folders(field.value)
+        except InputError as error:
+            field.show_error(error.message)
+            return
+        project = self.state.default_dest()
+        notes = []
+        for folder in folders:
+            host = Path(folder["host"]).expanduser()
+            where = host if host.is_absolute() else project / host
+            if where.exists() and not where.is_dir():
+                field.show_error(f"{where} is a file, not a folder")
+                return
+            notes.append(f"{where}: " + ("exists" if where.is_dir() else "created when the VM starts"))
+        field.show_hint("; ".join(notes))
+
+    def save(self) -> None:
+        for ident, attr, *_ in FIELDS:
+            setattr(self.state, attr, self.query_one(f"#{ident}", Field).value.strip())

@@ -1,0 +1,154 @@
+"""Step 7: choose the project directory, confirm before touching an existing one, write
+all files at once (atomically), then say exactly what to run next."""
+
+from __future__ import annotations
+
+import importlib.util
+import shlex
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Static
+from textual.worker import Worker, WorkerState
+
+from gaev_tui.errors import GaevError
+from gaev_tui.render import plan_changes, render_project, write_project
+from gaev_tui.screens.step import StepScreen
+from gaev_tui.widgets.field import Field
+
+
+def next_commands(dest: Path, provider: str) -> list[tuple[str, str]]:
+    """(command, what it does) to build the written project."""
+    cd = shlex.quote(str(dest))
+    commands = [(f"cd {cd}", "go to the project"), ("gaev validate .", "check it with Ruby and Ansible")]
+    if importlib.util.find_spec("gaev_tui.cli.build") is not None:
+        commands.append(("gaev build .", "build the VM and package it as a box (live logs)"))
+    commands.append((f"vagrant up --provider={provider}", "or by hand: build and start the VM"))
+    commands.append(("vagrant ssh", "open a shell in it"))
+    return commands
+
+
+class WriteScreen(StepScreen):
+    TITLE = "Write the project"
+    EXPLAIN = ("Choose the directory for the project. GAEV writes every file at once, and "
+               "never replaces an existing project unless you say so.")
+    HELP = """\
+**Project directory**: a new directory is created. If it exists and is not empty, tick the
+confirmation: GAEV then updates the files it generated before (the list shows what changes)
+and never touches your other files (data, `.vagrant/`, `builds/`).
+
+After writing, the commands to build the VM are shown. `gaev.yaml` in the project holds all
+your choices: `gaev open DIR` brings them back into this wizard.
+"""
+    NEXT_LABEL = "Write ✓"
+    ERROR_TARGETS = {"dest": "f-dest"}
+    CSS_PATH = "write.tcss"
+    BINDINGS = [Binding("ctrl+s", "next", "Write"), Binding("ctrl+b", "build", "Build now")]
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="write-form"):
+            yield Field("Project directory", str(self.state.dest or self.state.name), id="f-dest")
+            yield Static("", id="write-plan")
+            yield Checkbox("Yes, update the existing project in this directory", id="write-confirm")
+        with Vertical(id="write-done"):
+            yield Static("", id="write-next")
+            with Horizontal():
+                yield Button("Build now", id="write-build", variant="success", compact=True)
+                yield Button("Back to Home", id="write-home", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#write-done").display = False
+        self.update_plan()
+        self.query_one("#f-dest", Field).input.focus()
+
+    def dest(self) -> Path:
+        return Path(self.query_one("#f-dest", Field).value.strip() or self.state.name).expanduser()
+
+    def existing(self) -> bool:
+        dest = self.dest()
+        return dest.is_dir() and any(dest.iterdir())
+
+    def on_input_changed(self, _event) -> None:
+        self.update_plan()
+
+    def update_plan(self) -> None:
+        dest, plan = self.dest(), self.query_one("#write-plan", Static)
+        confirm = self.query_one("#write-confirm", Checkbox)
+        confirm.display = self.existing()
+        if dest.exists() and not dest.is_dir():
+            plan.update(f"[red]{dest} is a file; choose a directory.[/]")
+        elif not self.existing():
+            plan.update(f"{dest.resolve()} will be created.")
+        else:
+            try:
+                changes = plan_changes(render_project(self.state.check(self.catalog), self.catalog), dest)
+            except GaevError as error:
+                plan.update(f"[red]{error}[/]")
+                return
+            counts = {s: sum(c.status == s for c in changes) for s in ("added", "changed", "removed", "unchanged")}
+            gaev = (dest / "gaev.yaml").exists()
+            what = "a GAEV project" if gaev else "[yellow]not a GAEV project[/]"
+            plan.update(f"{dest.resolve()} exists ({what}): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+                        + ". Files GAEV did not generate are left alone.")
+
+    def save(self) -> None:
+        self.state.dest = self.query_one("#f-dest", Field).value.strip()
+
+    def validate(self) -> bool:
+        field = self.query_one("#f-dest", Field)
+        if self.dest().exists() and not self.dest().is_dir():
+            field.show_error("is a file; choose a directory")
+            return False
+        if self.existing() and not self.query_one("#write-confirm", Checkbox).value:
+            field.show_error("exists and is not empty: tick the confirmation below to update it")
+            return False
+        return True
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        written = getattr(self, "written", None) is not None
+        if action == "build":
+            return written  # False hides it from the footer until there is a project
+        return not written if action == "next" else True
+
+    def leave(self) -> None:
+        self.query_one("#nav-next").disabled = True
+        self.run_worker(self.write, name="write", group="write", thread=True, exclusive=True, exit_on_error=False)
+
+    def write(self):
+        spec = self.state.check(self.catalog)
+        dest = self.dest()
+        changes = write_project(render_project(spec, self.catalog), dest, force=self.existing())
+        return dest, spec, changes
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "write":
+            return
+        if event.state == WorkerState.SUCCESS:
+            dest, spec, changes = event.worker.result
+            self.written = dest
+            written = sum(c.status in ("added", "changed") for c in changes)
+            lines = [f"[b green]Written:[/] {dest.resolve()} ({written} files). What next:", ""]
+            lines += [f"  [b]{cmd}[/]\n      [dim]{why}[/]" for cmd, why in next_commands(dest, spec.provider)]
+            self.query_one("#write-next", Static).update("\n".join(lines))
+            self.query_one("#write-form").display = False
+            self.query_one("#write-done").display = True
+            self.query_one("#write-build").focus()
+            self.refresh_bindings()
+        elif event.state == WorkerState.ERROR and isinstance(event.worker.error, GaevError):
+            self.query_one("#f-dest", Field).show_error(str(event.worker.error))
+            self.query_one("#nav-next").disabled = False
+            event.stop()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "write-build":
+            self.action_build()
+        elif event.button.id == "write-home":
+            self.app.pop_to_home()
+        else:
+            super().on_button_pressed(event)
+
+    def action_build(self) -> None:
+        if getattr(self, "written", None) is not None:
+            self.app.open_builds(self.written)
