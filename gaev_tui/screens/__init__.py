@@ -1,1 +1,1 @@
-"""The wizard's screens, one per file; layouts in the ``.tcss`` files beside them."""
+"""Textual screens, one file each."""
