@@ -158,9 +158,13 @@ class LogReader:
         return out
 
     def tail(self, count: int) -> list[tuple[int, str]]:
-        """The last ``count`` complete lines: what a viewer shows on open."""
+        """The last ``count`` complete lines: what a viewer shows on open.
+
+        :meth:`follow` then goes on from just after them.
+        """
         self.refresh()
         end = self._complete_end()
+        self._follow_at = end
         return self.lines_before(end, count)
 
     def _complete_end(self) -> int:

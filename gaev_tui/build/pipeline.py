@@ -108,6 +108,11 @@ class Pipeline:
                     failed = stage
         return self._finish(failed)
 
+    def _emit(self, stage_id: str, lines: list[str], progress: str = "") -> None:
+        """Lines go to the job log first (the record), then to whoever watches."""
+        self.log.write(stage_id, lines)
+        self._on_lines(stage_id, lines, progress)
+
     def _set(self, stage: Stage, state: str, detail: str = "") -> None:
         stage.state, stage.detail = state, detail or stage.detail
         self._on_stage(stage)
@@ -115,7 +120,7 @@ class Pipeline:
     def _run_stage(self, stage: Stage) -> None:
         stage.started_at, started = time.time(), time.monotonic()
         stage.log_line = self.log.lines_written + 1
-        self.log.write(stage.id, [f"$ {stage.command}"])
+        self._emit(stage.id, [f"$ {stage.command}"])
         self._set(stage, RUNNING)
         try:
             if stage.id == "checksum":
@@ -127,8 +132,8 @@ class Pipeline:
         except OSError as exc:  # the tool could not start, a file could not be written
             stage.state, stage.detail = FAILED, str(exc)
         stage.duration = time.monotonic() - started
-        verdict = stage.state + (f": {stage.detail}" if stage.detail else "")
-        self.log.write(stage.id, [f"-- {stage.id} {verdict} ({stage.duration:.1f} s)"])
+        verdict = stage.state + (f": {stage.detail}" if stage.detail and stage.detail != stage.state else "")
+        self._emit(stage.id, [f"-- {stage.id} {verdict} ({stage.duration:.1f} s)"])
         self._on_stage(stage)
 
     def _command(self, stage: Stage) -> None:
@@ -143,8 +148,7 @@ class Pipeline:
                 return
             lines = text(batch.lines) if stage.tool in ("vagrant", "packer") else batch.lines
             tail.extend(line for line in lines if line.strip())
-            self.log.write(stage.id, lines)
-            self._on_lines(stage.id, lines, batch.progress)
+            self._emit(stage.id, lines, batch.progress)
 
         if stage.id == "package":
             output = Path(stage.argv[stage.argv.index("--output") + 1])
@@ -191,13 +195,13 @@ class Pipeline:
             return
         atomic_write(partial(self.project.manifest_path), text[start : end + 1] + "\n")
         count = len(data.get("system_packages") or [])
-        self.log.write(stage.id, [f"manifest: {count} system packages -> {self.project.manifest_path.name}"])
+        self._emit(stage.id, [f"manifest: {count} system packages -> {self.project.manifest_path.name}"])
         stage.state = OK
 
     def _checksum(self, stage: Stage) -> None:
         box = self.project.box_path
         self._sha = write_checksum(partial(box), partial(self.project.checksum_path), box.name, self._cancel)
-        self.log.write(stage.id, [f"{self._sha}  {box.name}"])
+        self._emit(stage.id, [f"{self._sha}  {box.name}"])
         stage.state = OK
 
     def _finish(self, failed: Stage | None) -> Result:
@@ -208,7 +212,7 @@ class Pipeline:
                 if partial(path).exists():
                     os.replace(partial(path), path)
             message = f"built {p.box_path} (sha256 {self._sha})"
-            self.log.write("gaev", [message])
+            self._emit("gaev", [message])
             return Result(OK, message, None, self.log.path, p.box_path, self._sha, self.stages)
         for path in results:
             with contextlib.suppress(FileNotFoundError):
@@ -222,5 +226,5 @@ class Pipeline:
         else:
             message = f"build {status}"
         message += f"; no box was registered; log: {where}"
-        self.log.write("gaev", [message])
+        self._emit("gaev", [message])
         return Result(status, message, stage.id if stage else None, self.log.path, None, None, self.stages)

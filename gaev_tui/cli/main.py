@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "gaev_tui.cli.validate",
     "gaev_tui.cli.catalog",
     "gaev_tui.cli.boxes",
+    "gaev_tui.cli.build",
+    "gaev_tui.cli.jobs",
 )
 
 

@@ -43,7 +43,10 @@ if os.environ.get("FAKE_VAGRANT_SLOW") == command:
     for i in range(600):
         say("info", f"==> default: waiting {i}")
         time.sleep(0.1)
-if command == "up":
+if command == "plugin":
+    print("1700000000,,ui,info,vagrant-libvirt (0.11.2%!(VAGRANT_COMMA) system)")
+    print("1700000000,,plugin-name,vagrant-libvirt")
+elif command == "up":
     say("info", "Bringing machine 'default' up with 'libvirt' provider...")
     machine.mkdir(parents=True, exist_ok=True)
     (machine / "id").write_text("00000000-0000-0000-0000-000000000001")

@@ -1,0 +1,131 @@
+"""``gaev jobs`` lists builds (running, finished, lost); ``gaev attach [JOB]`` follows
+one's log from its file, opening even a multi-GB log at once (newest job by default).
+Leaving ``attach`` (Ctrl-C) never stops the build."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from gaev_tui.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, GaevError
+
+
+class NoSuchJob(GaevError):
+    """The JOB argument names no job (bad input: exit 2)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def register(subparsers) -> None:
+    """Add ``gaev jobs`` and ``gaev attach``."""
+    p = subparsers.add_parser("jobs", help="list build jobs", description=__doc__.split("\n\n")[0])
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--cancel", metavar="JOB", help="cancel a running job (its VM is still destroyed)")
+    p.set_defaults(func=run_jobs)
+    a = subparsers.add_parser("attach", help="follow a build's log", description=__doc__.split("\n\n")[0])
+    a.add_argument("job", metavar="JOB", nargs="?", help="job id or unique prefix (default: the newest)")
+    a.add_argument("--no-follow", action="store_true", help="print the end of the log and exit")
+    a.add_argument("--lines", "-n", type=int, default=100, metavar="N", help="lines of history to show first (default 100)")
+    a.set_defaults(func=run_attach)
+
+
+def _stage_of(job) -> str:
+    stages = job.stage_objects()
+    for state in ("running", "failed", "cancelled"):
+        for stage in stages:
+            if stage.state == state:
+                return stage.id
+    return "-"
+
+
+def _started(job) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created))
+
+
+def run_jobs(args) -> int:
+    from gaev_tui.build import jobs
+
+    if args.cancel:
+        job = _find(args.cancel)
+        if not jobs.cancel_job(job):
+            print(f"gaev: job {job.id} is not running ({job.effective_status()})", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"cancelling job {job.id}; follow it: gaev attach {job.id}")
+        return EXIT_OK
+    found = jobs.list_jobs()
+    if args.json:
+        out = [{**job.__dict__, "status": job.effective_status(), "log": str(job.log_path)} for job in found]
+        print(json.dumps(out, indent=2, sort_keys=True))
+        return EXIT_OK
+    if not found:
+        print("no build jobs")
+        return EXIT_OK
+    rows = [("JOB", "STATUS", "STAGE", "STARTED", "PROJECT")]
+    rows += [(j.id, j.effective_status(), _stage_of(j), _started(j), j.project) for j in found]
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(widths[c]) for c, cell in enumerate(r)).rstrip())
+    return EXIT_OK
+
+
+def _find(job_id):
+    from gaev_tui.build import jobs
+
+    job = jobs.find_job(job_id)
+    if job is None:
+        what = f"no job matches '{job_id}'" if job_id else "no build jobs yet"
+        raise NoSuchJob(f"{what} (see 'gaev jobs')")
+    return job
+
+
+def _write(lines: list[str]) -> None:
+    if lines:
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+
+
+def _exit_code(status: str) -> int:
+    return EXIT_OK if status in ("ok", "running", "starting") else EXIT_FAILED
+
+
+def run_attach(args) -> int:
+    from gaev_tui.build import jobs
+    from gaev_tui.build.logstore import LogReader
+
+    job = _find(args.job)
+    deadline = time.monotonic() + 30
+    while not job.log_path.exists():  # a runner that is just starting
+        if time.monotonic() > deadline or job.effective_status() not in ("starting", "running"):
+            raise GaevError(f"job {job.id} has no log ({job.effective_status()})")
+        time.sleep(0.1)
+    print(f"[gaev] job {job.id} ({job.effective_status()}); log: {job.log_path}", file=sys.stderr)
+    with LogReader(job.log_path) as reader:
+        _write([text for _, text in reader.tail(max(0, args.lines))])
+        if args.no_follow:
+            return _exit_code(job.effective_status())
+        try:
+            return _follow(job, reader)
+        except KeyboardInterrupt:
+            print(f"\n[gaev] stopped following; the build goes on: gaev attach {job.id}", file=sys.stderr)
+            return EXIT_OK
+
+
+def _follow(job, reader) -> int:
+    from gaev_tui.build import jobs
+
+    checked = 0.0
+    while True:
+        lines = reader.follow()
+        _write(lines)
+        if lines:
+            continue
+        if time.monotonic() - checked > 0.5:
+            checked = time.monotonic()
+            job = jobs.load_job(job.id) or job
+            status = job.effective_status()
+            if status in jobs.FINAL or status == "lost":
+                _write(reader.follow())
+                print(f"[gaev] job {job.id}: {status}" + (f" - {job.message}" if job.message else ""), file=sys.stderr)
+                return _exit_code(status)
+        time.sleep(0.2)
