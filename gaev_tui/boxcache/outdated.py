@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,13 +27,29 @@ def _cache_file(url: str) -> Path:
     return paths.cache_dir() / "box-catalogs" / (hashlib.sha256(url.encode()).hexdigest() + ".json")
 
 
-def _fetch(url: str) -> bytes:
+def _local_path(url: str) -> Path | None:
+    """The file a ``file://`` URL (or a plain path, as Vagrant also stores) names."""
     if url.startswith("/"):
-        url = "file://" + url  # Vagrant also stores plain paths for local catalogues
-    if not url.startswith(("file://", "https://", "http://")):
-        raise ValueError(f"unsupported catalogue URL scheme: {url}")
-    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp:  # noqa: S310 (scheme checked)
-        data = resp.read(MAX_BYTES + 1)
+        return Path(url)
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
+        return Path(urllib.parse.unquote(parsed.path))
+    return None
+
+
+def _fetch(url: str) -> bytes:
+    local = _local_path(url)
+    if local is not None:
+        # Read local catalogues directly: urllib would cost more than the read itself.
+        with open(local, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    else:
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"unsupported catalogue URL scheme: {url}")
+        import urllib.request  # only when a remote catalogue exists: it is slow to import
+
+        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp:  # noqa: S310 (scheme checked)
+            data = resp.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ValueError("catalogue larger than 16 MiB")
     return data
@@ -57,7 +72,7 @@ def load_catalogue(url: str, offline: bool = False) -> tuple[dict | None, str | 
     network cannot answer, an older cached copy is better than nothing.
     """
     cache = _cache_file(url)
-    remote = not url.startswith(("file://", "/"))
+    remote = _local_path(url) is None
     if remote:
         fresh = _cached(cache, None if offline else FRESH_S)
         if fresh is not None:
@@ -66,7 +81,7 @@ def load_catalogue(url: str, offline: bool = False) -> tuple[dict | None, str | 
             return None, "offline and not cached"
     try:
         data = json.loads(_fetch(url))
-    except (OSError, ValueError, urllib.error.URLError) as exc:
+    except (OSError, ValueError) as exc:  # URLError is an OSError
         stale = _cached(cache, None) if remote else None
         if stale is not None:
             return stale, None
@@ -102,8 +117,11 @@ def mark_outdated(boxes: list[Box], offline: bool = False) -> list[CacheWarning]
     urls = sorted({b.metadata_url for b in boxes if b.metadata_url})
     if not urls:
         return []
-    with ThreadPoolExecutor(max_workers=min(8, len(urls))) as pool:
-        results = dict(zip(urls, pool.map(lambda u: load_catalogue(u, offline), urls)))
+    remote = [u for u in urls if _local_path(u) is None]
+    results = {u: load_catalogue(u, offline) for u in urls if _local_path(u) is not None}
+    if remote:  # network waits overlap; local files are faster read in line
+        with ThreadPoolExecutor(max_workers=min(8, len(remote))) as pool:
+            results.update(zip(remote, pool.map(lambda u: load_catalogue(u, offline), remote)))
     warnings = []
     for url, (_, problem) in results.items():
         if problem:
