@@ -173,6 +173,11 @@ class LogReader:
         cut = tail.rfind(b"\n")
         return self.size - len(tail) + cut + 1 if cut >= 0 else max(0, self.size - len(tail))
 
+    @property
+    def position(self) -> int | None:
+        """Byte offset where :meth:`follow` goes on (a line start); None before it started."""
+        return self._follow_at
+
     def follow(self) -> list[str]:
         """Complete lines appended since the previous call (first call: from now on)."""
         self.refresh()
