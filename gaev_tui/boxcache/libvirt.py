@@ -67,10 +67,10 @@ def parse_vol_list(pool: str, text: str) -> list[Volume]:
     return found
 
 
-def box_volumes(run: Runner = run_virsh) -> list[Volume]:
-    """Box volumes in every active pool."""
+def box_volumes(run: Runner = run_virsh, pool: str | None = None) -> list[Volume]:
+    """Box volumes in ``pool``, or in every active pool."""
     volumes = []
-    for pool in run(["-q", "pool-list", "--name"]).split():
+    for pool in [pool] if pool else run(["-q", "pool-list", "--name"]).split():
         volumes += parse_vol_list(pool, run(["-q", "vol-list", "--pool", pool]))
     return volumes
 

@@ -52,9 +52,15 @@ def refusal(box: Box) -> str | None:
     return None
 
 
-def remove_command(box: Box, vagrant: str, arch_flag: bool) -> list[str]:
-    """The ``vagrant box remove`` command line for exactly this box."""
+def remove_command(box: Box, vagrant: str, arch_flag: bool, force: bool = False) -> list[str]:
+    """The ``vagrant box remove`` command line for exactly this box.
+
+    ``force`` is passed on only when the user forced GAEV too: otherwise Vagrant's own
+    in-use question, unanswerable without a terminal, makes it refuse.
+    """
     cmd = [vagrant, "box", "remove", box.name, "--box-version", box.version, "--provider", box.provider]
+    if force:
+        cmd.append("--force")
     if box.architecture:
         if not arch_flag:
             raise GaevError(
@@ -91,7 +97,7 @@ def remove_boxes(boxes: list[Box], vagrant_home: Path | None = None, force: bool
             results.append(Removal(box, False, f"kept: {why}"))
             continue
         try:
-            cmd = remove_command(box, vagrant, arch_flag)
+            cmd = remove_command(box, vagrant, arch_flag, force)
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S,
                                  env=vagrant_env(vagrant_home), stdin=subprocess.DEVNULL)
         except GaevError as exc:

@@ -66,6 +66,7 @@ def register(subparsers) -> None:
         _box_filters(p)
 
     p = sub.add_parser("volumes", help="libvirt storage-pool volumes left by removed boxes")
+    p.add_argument("--pool", metavar="POOL", help="only this storage pool (default: every active one)")
     p.add_argument("--delete", action="store_true", help="delete them with 'virsh vol-delete'")
     p.add_argument("--yes", action="store_true", help="delete without asking")
     p.add_argument("--json", action="store_true", help="print them as JSON")
@@ -200,7 +201,7 @@ def _volumes(args, index) -> int:
     from gaev_tui.boxcache.text import human_bytes
 
     uses, _ = machines.load_machines(index.vagrant_home)
-    left = libvirt.leftovers(libvirt.box_volumes(), index.boxes, uses)
+    left = libvirt.leftovers(libvirt.box_volumes(pool=args.pool), index.boxes, uses)
     sizes = {v.name: libvirt.allocation(v) for v in left}
     if args.json:
         print(json.dumps([{"pool": v.pool, "name": v.name, "path": v.path, "box": v.box_name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import uuid
@@ -121,3 +122,23 @@ def test_real_virsh_finds_and_deletes_leftovers(pool):
         libvirt.delete_volume(by_name["used/box"])
     names = subprocess.run(["virsh", "-q", "vol-list", "--pool", pool], capture_output=True, text=True).stdout
     assert "gone-VAGRANTSLASH-box" not in names and "used-VAGRANTSLASH-box" in names
+
+
+def test_cli_volumes_lists_and_deletes_only_after_yes(pool, tmp_path, monkeypatch, capsys):
+    from gaev_tui.cli.main import main
+    from tests.boxcache.helpers import make_box
+
+    home = tmp_path / "vagrant.d"
+    make_box(home, "kept/box", "1.0")  # still installed: its volume is no leftover
+    monkeypatch.setenv("VAGRANT_HOME", str(home))
+    for name in ("kept-VAGRANTSLASH-box_vagrant_box_image_1.0_box.img",
+                 "old-VAGRANTSLASH-box_vagrant_box_image_0.9_box.img"):
+        subprocess.run(["virsh", "vol-create-as", pool, name, "1M"], check=True, capture_output=True)
+    assert main(["boxes", "volumes", "--pool", pool, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(v["box"], v["version"]) for v in listed] == [("old/box", "0.9")]
+    assert listed[0]["size_bytes"] is not None
+    assert main(["boxes", "volumes", "--pool", pool, "--delete"]) == 2  # no terminal, no --yes
+    assert main(["boxes", "volumes", "--pool", pool, "--delete", "--yes"]) == 0
+    names = subprocess.run(["virsh", "-q", "vol-list", "--pool", pool], capture_output=True, text=True).stdout
+    assert "old-VAGRANTSLASH-box" not in names and "kept-VAGRANTSLASH-box" in names
