@@ -57,12 +57,12 @@ def partial(path: Path) -> Path:
 def base_box_stages(project: BuildProject) -> list[Stage]:
     """HOOK for the Packer issue: stages that build the base box with Packer.
 
-    Runs ``packer build`` on the template GAEV generated under ``packer/`` (JSON for
-    Packer 1.6, else HCL2). Adding the resulting box to Vagrant under the name the
-    Vagrantfile uses is left to whoever wires the Packer templates.
+    Runs ``packer build`` in ``packer/``: on the JSON template if there is one, else on
+    the folder (HCL2 templates split over several ``*.pkr.hcl`` files). Adding the
+    resulting box to Vagrant under the name the Vagrantfile uses (``vagrant box add``)
+    is to be appended here when the Packer templates are wired in.
     """
-    folder = project.dir / "packer"
-    templates = sorted(folder.glob("*.json")) or sorted(folder.glob("*.pkr.hcl"))
+    templates = sorted((project.dir / "packer").glob("*.json"))
     argv = ["packer", "build", "-machine-readable", "-force", templates[0].name if templates else "."]
     return [Stage("base-box", "Build the base box (packer build)", argv, tool="packer", cwd="packer")]
 
