@@ -8,12 +8,10 @@ The tests of this module run in order on one cache (adding boxes takes seconds e
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest

@@ -96,3 +96,20 @@ def test_metadata_not_an_object_and_provider_mismatch(tmp_path):
     assert keys(boxes) == [("other", "1", "libvirt", None)]
     assert any("not a JSON object" in str(w) for w in warnings)
     assert any("says provider 'virtualbox'" in str(w) for w in warnings)
+
+
+def test_unreadable_directory_is_a_warning(tmp_path, monkeypatch):
+    # Root ignores permission bits, so simulate what EACCES looks like to the scanner.
+    make_box(tmp_path, "ok", "1")
+    locked_dir = make_box(tmp_path, "locked", "1").parent
+    real_iterdir = type(tmp_path).iterdir
+
+    def iterdir(self):
+        if self == locked_dir:
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(type(tmp_path), "iterdir", iterdir)
+    boxes, warnings = scan(tmp_path)
+    assert keys(boxes) == [("ok", "1", "libvirt", None)]
+    assert [str(w) for w in warnings] == [f"{locked_dir}: cannot read directory (Permission denied)"]
