@@ -87,7 +87,14 @@ def check_spec(project: Path) -> Iterator[CheckResult]:
                       f"regenerate with 'gaev generate gaev.yaml -o . --force': {detail}" if drift else "")
 
 
-CHECKS: list[CheckFn] = [check_spec, check_vagrantfile, check_ansible]
+def check_packer(project: Path) -> Iterator[CheckResult]:
+    """Packer template and answer files, when the project builds its base box."""
+    from gaev_tui.packer.checks import check_packer as packer_checks
+
+    yield from packer_checks(project)
+
+
+CHECKS: list[CheckFn] = [check_spec, check_vagrantfile, check_ansible, check_packer]
 
 
 def validate_project(project: Path) -> Iterator[CheckResult]:
