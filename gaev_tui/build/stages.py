@@ -62,6 +62,12 @@ def base_box_stages(project: BuildProject) -> list[Stage]:
     resulting box to Vagrant under the name the Vagrantfile uses (``vagrant box add``)
     is to be appended here when the Packer templates are wired in.
     """
+    if (project.dir / "packer" / "build.pkr.hcl").exists():
+        # GAEV's generated HCL2 template: gaev_tui.packer.stage builds it (without the
+        # plugins file on Packer < 1.7) and adds the box to Vagrant with its checksum.
+        from gaev_tui.packer.stage import base_box_stages as packer_stages
+
+        return packer_stages(project)
     templates = sorted((project.dir / "packer").glob("*.json"))
     argv = ["packer", "build", "-machine-readable", "-force", templates[0].name if templates else "."]
     return [Stage("base-box", "Build the base box (packer build)", argv, tool="packer", cwd="packer")]
