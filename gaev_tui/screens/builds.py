@@ -1,0 +1,118 @@
+"""The Builds screen: every build job (running, finished, lost) from the state dir;
+Enter opens one in the dashboard, which follows its files like ``gaev attach``."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+from textual.worker import Worker, WorkerState
+
+from gaev_tui.build import jobs
+from gaev_tui.build.jobs import Job
+from gaev_tui.widgets.build.sources import Sources, duration_text
+
+STATUS_STYLE = {"running": "bold yellow", "starting": "yellow", "ok": "green", "failed": "bold red",
+                "cancelled": "red", "lost": "bold magenta"}
+COLUMNS = (("id", "Job"), ("project", "Project"), ("status", "Status"), ("stage", "Stage"),
+           ("started", "Started"), ("duration", "Duration"))
+
+
+def current_stage(job: Job) -> str:
+    """The stage running, or the one that failed or was cancelled; "-" otherwise."""
+    stages = job.stage_objects()
+    for state in ("running", "failed", "cancelled"):
+        for stage in stages:
+            if stage.state == state:
+                return stage.id
+    return "-"
+
+
+class BuildsScreen(Screen):
+    """Lists jobs newest first, refreshed every few seconds."""
+
+    CSS_PATH = "builds.tcss"
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Follow this build in the dashboard"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, *, sources: Sources | None = None, every: float = 2.0) -> None:
+        super().__init__()
+        self.sources = sources or Sources()
+        self.every = every
+        self.jobs: list[tuple[Job, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("Builds", id="title")
+        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, title in COLUMNS:
+            table.add_column(title, key=key)
+        table.focus()
+        self.action_refresh()
+        self.set_interval(self.every, self.action_refresh)
+
+    def action_refresh(self) -> None:
+        """Read the jobs again (in a thread: one small file each, plus /proc)."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="jobs", exit_on_error=False)
+    def _load(self) -> None:
+        found = [(job, job.effective_status()) for job in reversed(jobs.list_jobs())]
+        self.app.call_from_thread(self._fill, found)
+
+    def _fill(self, found: list[tuple[Job, str]]) -> None:
+        self.jobs = found
+        table = self.query_one(DataTable)
+        selected = self._selected()
+        table.clear()
+        now = self.sources.clock()
+        for job, status in found:
+            end = job.finished if job.finished is not None else (now if status in ("starting", "running") else None)
+            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created))
+            table.add_row(job.id, job.name, Text(status, style=STATUS_STYLE.get(status, "")), current_stage(job),
+                          started, duration_text(end - job.created) if end else "", key=job.id)
+        ids = [job.id for job, _ in found]
+        if selected in ids:
+            table.move_cursor(row=ids.index(selected))
+        running = sum(status in ("starting", "running") for _, status in found)
+        self.query_one("#title", Label).update(
+            f"Builds — {len(found)} job{'s' if len(found) != 1 else ''}, {running} running"
+            + ("" if found else " (start one from the wizard's last step, or 'gaev build DIR')"))
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open(event.row_key.value)
+
+    def action_open(self) -> None:
+        """Open the highlighted job in the dashboard."""
+        if (job_id := self._selected()) is not None:
+            self._open(job_id)
+
+    def _open(self, job_id: str) -> None:
+        from gaev_tui.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen(job_id=job_id, sources=self.sources))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(str(event.worker.error), title="Reading the jobs failed", severity="error", timeout=15)

@@ -1,0 +1,196 @@
+"""The build dashboard: live log, stages, disk and VM of one build job.
+
+Builds always run as detached jobs (``gaev_tui.build.runner`` in its own session) and
+the dashboard follows their files, exactly like ``gaev attach``: leaving the screen
+(detach) never stops a build, and the Builds screen re-opens it the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from gaev_tui.build import jobs
+from gaev_tui.build.jobs import Job
+from gaev_tui.screens.preflight import start_build
+from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
+from gaev_tui.widgets.build.disk_pane import DiskPane
+from gaev_tui.widgets.build.follower import JobFollower, Update
+from gaev_tui.widgets.build.log_pane import BuildLog, LogPane
+from gaev_tui.widgets.build.sources import Sources, duration_text
+from gaev_tui.widgets.build.stages_pane import StagesPane
+from gaev_tui.widgets.build.vm_pane import VmPane
+
+
+class DashboardScreen(Screen):
+    """Starts a build of ``project_dir``, or follows the job ``job_id``.
+
+    ``sources`` replaces the clock, disk and VM queries (tests freeze them).
+    """
+
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("c", "cancel_build", "Cancel", tooltip="Cancel the build (asks first)"),
+        Binding("d", "detach", "Detach", tooltip="Leave this screen; the build goes on (gaev attach)"),
+        Binding("f", "toggle_follow", "Follow", tooltip="Follow the end of the log, or hold it still"),
+        Binding("slash", "filter", "Filter", tooltip="Show only the log lines containing a text"),
+        Binding("left_square_bracket", "earlier", "Earlier", tooltip="Read the previous page of the log"),
+        Binding("o", "open_log", "Open log", tooltip="Open the whole log in a pager ($PAGER)"),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self, project_dir: Path | None = None, job_id: str | None = None, *,
+                 sources: Sources | None = None) -> None:
+        super().__init__()
+        self.project_dir = Path(project_dir).absolute() if project_dir is not None else None
+        self.job_id = job_id
+        self.sources = sources or Sources()
+        self.job: Job | None = None
+        self.status = "starting"
+
+    def compose(self) -> ComposeResult:
+        yield Label("Build", id="title", markup=False)
+        with Horizontal(id="top"):
+            yield StagesPane(id="stages")
+            with Vertical(id="side"):
+                yield DiskPane("measuring…", id="disk")
+                yield VmPane("no VM yet", id="vm")
+        yield LogPane(id="log-pane")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        for pane, title in (("#stages", "Stages"), ("#disk", "Disk"), ("#vm", "VM"), ("#log-pane", "Log")):
+            self.query_one(pane).border_title = title
+        self.query_one(BuildLog).focus()
+        if self.job_id is not None:
+            self.follow_job(self.job_id)
+        elif self.project_dir is not None:
+            start_build(self, self.project_dir)
+        self.set_interval(1.0, self._tick)
+
+    @property
+    def log_pane(self) -> LogPane:
+        return self.query_one(LogPane)
+
+    # Following the job ----------------------------------------------------------------
+    def follow_job(self, job_id: str) -> None:
+        """Show job ``job_id`` from its files (it exists, or its runner is starting)."""
+        self.job_id = job_id
+        self._follow(job_id)
+
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
+    def _follow(self, job_id: str) -> None:
+        worker, follower = get_current_worker(), JobFollower(job_id)
+        try:
+            while (opened := follower.open(self.log_pane.max_lines)) is None:
+                update = follower.poll()
+                if follower.job() is None or follower.finished or worker.is_cancelled:
+                    self.app.call_from_thread(self._job_changed, update.job, update.status)
+                    return  # no log, and none will come
+                time.sleep(self.sources.poll_every)
+            self.app.call_from_thread(self.log_pane.load, follower.reader.path, *opened)
+            while not worker.is_cancelled:
+                done = follower.finished
+                update = follower.poll()
+                # One UI call per poll, waited for: a slow UI makes bigger batches, not a queue.
+                self.app.call_from_thread(self._arrived, update)
+                if done and not update.lines:
+                    return
+                time.sleep(self.sources.poll_every)
+        finally:
+            follower.close()
+
+    def _arrived(self, update: Update) -> None:
+        if update.lines:
+            self.log_pane.append(update.lines, update.end)
+        if update.job is not None:
+            self._job_changed(update.job, update.status)
+
+    def _job_changed(self, job: Job | None, status: str) -> None:
+        if job is None:
+            self.notify(f"job {self.job_id} does not exist (see 'gaev jobs')", severity="error")
+            return
+        first, was = self.job is None, self.status
+        self.job, self.status = job, status
+        if first:
+            self.query_one(DiskPane).watch_build(Path(job.project), self.sources, self._stages)
+            self.query_one(VmPane).watch_build(Path(job.project), job.provider, self.sources)
+        self._tick()
+        if status != was and status in (*jobs.FINAL, "lost"):
+            self.query_one(VmPane).stop()
+            self.query_one(DiskPane).refresh_now()
+            severity = "information" if status == "ok" else "error"
+            self.notify(job.message or f"build {status}", title=f"Build {status}", severity=severity, timeout=15)
+
+    def _stages(self):
+        return self.job.stage_objects() if self.job is not None else []
+
+    def _tick(self) -> None:
+        job, now = self.job, self.sources.clock()
+        if job is None:
+            return
+        self.query_one(StagesPane).show(job.stage_objects(), now)
+        end = job.finished if job.finished is not None else now
+        self.query_one("#title", Label).update(
+            f"Build {job.name} ({job.provider}) · job {job.id} · {self.status} · {duration_text(end - job.created)}")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # One place turns a failed background job into a message, never a traceback.
+        if event.state == WorkerState.ERROR:
+            self.notify(str(event.worker.error), title=f"{event.worker.group} failed", severity="error", timeout=15)
+
+    # Actions ----------------------------------------------------------------------------
+    def action_cancel_build(self) -> None:
+        """Ask, then cancel: the runner stops every tool's process tree, then destroys the VM."""
+        job = self.job
+        if job is None or self.status not in ("starting", "running"):
+            self.notify("No build is running here.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and jobs.cancel_job(job):
+                self.notify("Stopping the tools, then destroying the build VM…", title="Cancelling")
+
+        self.app.push_screen(ConfirmCancelScreen(f"the build of {job.name}"), answered)
+
+    def action_detach(self) -> None:
+        """Leave; a running build goes on in the background."""
+        if self.job is not None and self.status in ("starting", "running"):
+            self.notify(f"The build goes on. Follow it: gaev attach {self.job.id}", title="Detached")
+        self.dismiss()
+
+    def action_back(self) -> None:
+        if not self.log_pane.close_filter():
+            self.action_detach()
+
+    def action_toggle_follow(self) -> None:
+        self.log_pane.set_following(not self.log_pane.following)
+
+    def action_filter(self) -> None:
+        self.log_pane.open_filter()
+
+    def action_earlier(self) -> None:
+        self.log_pane.earlier()
+
+    def action_open_log(self) -> None:
+        """Show where the log is; on a real terminal, open it in the pager."""
+        if self.job is None:
+            return
+        path = self.job.log_path
+        self.app.copy_to_clipboard(str(path))
+        if self.app.is_headless:
+            self.notify(str(path), title="Log (path copied)")
+            return
+        pager = os.environ.get("PAGER") or "less"
+        with self.app.suspend():
+            subprocess.run([*pager.split(), str(path)], check=False)

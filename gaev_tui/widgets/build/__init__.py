@@ -1,0 +1,1 @@
+"""Widgets of the build dashboard, one per pane: log, stages, disk, VM."""

@@ -1,0 +1,72 @@
+"""Follow one build job from its files: the log (tail, then new lines) and its state.
+
+UI-free: the dashboard calls it from a thread worker and hands what it returns to the
+panes in one call per poll. The job runs in its own process (``gaev_tui.build.runner``),
+so following it, leaving it (detach) and coming back (attach) cost nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gaev_tui.build import jobs
+from gaev_tui.build.jobs import Job
+from gaev_tui.build.logstore import LogReader
+
+
+@dataclass(frozen=True)
+class Update:
+    """What changed since the previous poll."""
+
+    lines: list[str]
+    end: int  # byte offset just after the last line delivered so far
+    job: Job | None  # the job's state, when it changed; None otherwise
+    status: str  # the job's status now (``lost`` when its runner died)
+
+
+class JobFollower:
+    """Opens a job's log at its end and hands out what is appended to it."""
+
+    def __init__(self, job_id: str) -> None:
+        self.job_id = job_id
+        self.reader: LogReader | None = None
+        self._seen: dict | None = None
+        self.status = "starting"
+
+    def job(self) -> Job | None:
+        """The job's state now (None if it disappeared)."""
+        return jobs.load_job(self.job_id)
+
+    def open(self, count: int) -> tuple[list[tuple[int, str]], int] | None:
+        """The last ``count`` lines with their offsets, and the end offset; None while
+        the log does not exist yet (a runner that is starting)."""
+        job = self.job()
+        if job is None or not job.log_path.exists():
+            return None
+        self.reader = LogReader(job.log_path)
+        lines = self.reader.tail(count)
+        return lines, self.reader.position
+
+    def poll(self) -> Update:
+        """New complete lines, and the job's state if it changed since the last poll."""
+        lines = self.reader.follow() if self.reader is not None else []
+        job = self.job()
+        changed = None
+        if job is not None:
+            self.status = job.effective_status()
+            now = {**job.__dict__, "status": self.status}
+            if now != self._seen:
+                self._seen, changed = now, job
+        end = self.reader.position if self.reader is not None else 0
+        return Update(lines, end or 0, changed, self.status)
+
+    @property
+    def finished(self) -> bool:
+        """The job is over (or its runner is gone): nothing more will be written."""
+        return self.status in jobs.FINAL or self.status == "lost"
+
+    def close(self) -> None:
+        """Release the log file."""
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
