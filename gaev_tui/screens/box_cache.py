@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 
 from gaev_tui.boxcache import Box, BoxIndex, build_index, disk_usage, plan_prune
@@ -249,6 +250,12 @@ class BoxCacheScreen(Screen):
         self.query_one("#remove-bar", ProgressBar).update(total=max(total, 1), progress=done)
         if box is not None and done < total:
             self.query_one("#removing-label", Label).update(f"Removing {box.label}")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place where a failed scan or removal becomes a message, never a crash."""
+        if event.state == WorkerState.ERROR:
+            self.query_one("#removing").display = False
+            self.notify(str(event.worker.error), title="Box cache", severity="error", timeout=15)
 
     def _removed(self, results: list[Removal]) -> None:
         ok = [r for r in results if r.ok]

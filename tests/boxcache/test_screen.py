@@ -204,3 +204,18 @@ def test_snapshot_confirmation(snap_compare):
         await pilot.pause()
 
     assert snap_compare(frozen_app(FakeRemover()), terminal_size=(80, 24), run_before=plan_and_ask)
+
+
+@sync
+async def test_a_failing_scan_becomes_a_message():
+    from gaev_tui.errors import ToolMissing
+
+    def broken():
+        raise ToolMissing("vagrant", "install Vagrant")
+
+    app = BoxApp(lambda: BoxCacheScreen(loader=broken, usage=lambda: USAGE))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("vagrant not found" in n.message for n in app._notifications)
+        assert isinstance(app.screen, BoxCacheScreen)
