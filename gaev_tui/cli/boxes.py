@@ -36,7 +36,8 @@ def _box_filters(p: argparse.ArgumentParser, version: bool = True) -> None:
 def register(subparsers) -> None:
     """Add ``gaev boxes`` and its sub-commands."""
     boxes = subparsers.add_parser("boxes", help="list, prune and remove local Vagrant boxes",
-                                  description=__doc__.split("\n\n")[0])
+                                  description="List the local Vagrant box cache with real sizes, "
+                                  "prune it safely, remove a box.")
     boxes.set_defaults(func=run, action="list", json=False, offline=False)
     sub = boxes.add_subparsers(dest="action", metavar="ACTION")
 
