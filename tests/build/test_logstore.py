@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from gaev_tui.build.logstore import STRIDE, LogReader, LogWriter
+from gaev_tui.build import logstore
+from gaev_tui.build.logstore import LogReader, LogWriter
 
 
 def _make_log(path, count=60_000, seed=7):
@@ -42,7 +43,8 @@ def test_tail_and_scroll_back_without_index(tmp_path):
         assert [t for _, t in again] == lines[-65:]
 
 
-def test_index_gives_any_line_number(tmp_path):
+def test_index_gives_any_line_number(tmp_path, monkeypatch):
+    monkeypatch.setattr(logstore, "STRIDE", 64 * 1024)  # many checkpoints in a small file
     lines = _make_log(tmp_path / "big.log")
     with LogReader(tmp_path / "big.log") as reader:
         rounds = 0
@@ -50,9 +52,12 @@ def test_index_gives_any_line_number(tmp_path):
             rounds += 1
         assert rounds > 3
         assert reader.line_count == len(lines)
-        for number in (0, 1, STRIDE - 1, STRIDE, 1233, 1234, 1235, 2000, len(lines) - 1):
+        assert len(reader._offsets) > 50
+        for number in (0, 1, 600, 601, 602, 1233, 1234, 1235, 2000, 33333, len(lines) - 1):
             got = reader.lines_at(number, 2)
             assert [t for _, t in got] == lines[number : number + 2], number
+        for number in range(0, len(lines), 997):
+            assert reader.lines_at(number, 1)[0][1] == lines[number], number
         assert reader.lines_at(len(lines), 5) == []
 
 
