@@ -1,0 +1,64 @@
+"""Build jobs made by hand (state file + log), for tests that need no process: a
+finished job, or a "running" one whose runner is this test process."""
+
+from __future__ import annotations
+
+import os
+
+from gaev_tui.build import jobs
+from gaev_tui.build.logstore import LogWriter
+from gaev_tui.build.stages import Stage
+
+T0 = 1709294400.0  # 2024-03-01 12:00 UTC
+
+
+def stages(running: str | None = "package") -> list[Stage]:
+    """The usual libvirt pipeline, done up to ``running`` (None: all done)."""
+    out = [
+        Stage("up", "Create and provision the VM (vagrant up)", ["vagrant", "up", "--provider=libvirt", "--machine-readable"],
+              tool="vagrant", started_at=T0 + 1, duration=95.2, log_line=2),
+        Stage("manifest", "Fetch the guest's package manifest", ["vagrant", "ssh", "-c", "sudo cat /var/lib/gaev/manifest.json"],
+              tool="vagrant-ssh", started_at=T0 + 97, duration=3.1, log_line=40),
+        Stage("package", "Package the VM into a box (vagrant package)",
+              ["vagrant", "package", "--output", "/home/user/demo/builds/.demo-libvirt.box.partial", "--machine-readable"],
+              env={"LIBGUESTFS_BACKEND": "direct", "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg"}, tool="vagrant",
+              started_at=T0 + 100, duration=61.0, log_line=45),
+        Stage("checksum", "sha256 demo-libvirt.box", started_at=T0 + 161, duration=1.0),
+        Stage("destroy", "Destroy the build VM (vagrant destroy)", ["vagrant", "destroy", "-f", "--machine-readable"],
+              tool="vagrant", cleanup=True, started_at=T0 + 162, duration=4.0),
+    ]
+    ids = [s.id for s in out]
+    cut = ids.index(running) if running in ids else len(out)
+    for i, stage in enumerate(out):
+        stage.state = "ok" if i < cut else "running" if i == cut else "pending"
+        if i >= cut:
+            stage.duration = None
+        if i > cut:
+            stage.started_at = None
+    return out
+
+
+def make_job(job_id: str = "20240301-120000-demo-ab12", *, status: str = "running", lines: int = 300,
+             running: str | None = "package", created: float = T0) -> jobs.Job:
+    """A job whose runner is this process (alive) when running, with ``lines`` of log."""
+    job = jobs.Job(job_id, "/home/user/demo", "demo", "libvirt", status=status, created=created,
+                   pid=os.getpid(), pid_start=jobs.process_start(os.getpid()))
+    job.stages = [s.to_dict() for s in stages(running)]
+    if status in jobs.FINAL:
+        job.finished = created + 166
+        job.message = {"ok": "built /home/user/demo/builds/demo-libvirt.box (sha256 5f3c…)",
+                       "failed": "build failed: stage 'package' failed (exit code 1)",
+                       "cancelled": "build cancelled: stage 'up' cancelled"}[status]
+    job.dir.mkdir(parents=True)
+    job.save()
+    write_lines(job, lines)
+    return job
+
+
+def write_lines(job: jobs.Job, count: int, start: int = 0, stage: str = "up") -> None:
+    """Append ``count`` numbered lines to the job's log."""
+    log = LogWriter(job.log_path)
+    step = 50_000
+    for first in range(start, start + count, step):
+        log.write(stage, [f"==> default: line {i}" for i in range(first, min(first + step, start + count))])
+    log.close()
