@@ -24,7 +24,15 @@ from gaev_tui.build.checksum import Cancelled, write_checksum
 from gaev_tui.build.logstore import LogWriter
 from gaev_tui.build.project import BuildProject
 from gaev_tui.build.stages import (
-    CANCELLED, FAILED, OK, RUNNING, SKIPPED, Stage, ToolText, partial, plan,
+    CANCELLED,
+    FAILED,
+    OK,
+    RUNNING,
+    SKIPPED,
+    Stage,
+    ToolText,
+    partial,
+    plan,
 )
 from gaev_tui.fsutil import atomic_write
 

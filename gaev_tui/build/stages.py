@@ -7,8 +7,8 @@ import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gaev_tui.build.machine_readable import Summary, parse_line
 from gaev_tui.build.lines import collapse_cr
+from gaev_tui.build.machine_readable import Summary, parse_line
 from gaev_tui.build.project import BuildProject
 
 PENDING, RUNNING, OK, FAILED, CANCELLED, SKIPPED = "pending", "running", "ok", "failed", "cancelled", "skipped"

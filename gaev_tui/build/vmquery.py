@@ -13,7 +13,12 @@ from pathlib import Path
 
 from gaev_tui import tools
 from gaev_tui.build.vmstate import (
-    MachineStatus, VmInfo, libvirt_info, parse_domstate, parse_vagrant_status, vbox_info,
+    MachineStatus,
+    VmInfo,
+    libvirt_info,
+    parse_domstate,
+    parse_vagrant_status,
+    vbox_info,
 )
 
 LIBVIRT_URI = "qemu:///system"  # vagrant-libvirt's default connection

@@ -90,7 +90,6 @@ def _exit_code(status: str) -> int:
 
 
 def run_attach(args) -> int:
-    from gaev_tui.build import jobs
     from gaev_tui.build.logstore import LogReader
 
     job = _find(args.job)

@@ -6,7 +6,11 @@ from pathlib import Path
 
 from gaev_tui.build.vmquery import machine_id
 from gaev_tui.build.vmstate import (
-    libvirt_info, parse_domstate, parse_runningvms, parse_showvminfo, parse_vagrant_status,
+    libvirt_info,
+    parse_domstate,
+    parse_runningvms,
+    parse_showvminfo,
+    parse_vagrant_status,
     vbox_info,
 )
 
