@@ -27,7 +27,7 @@ class GaevApp(App[int]):
 
     TITLE = "GAEV"
     SUB_TITLE = "virtual machines for scientific software"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "app.tcss"  # what all steps share; each screen has its own .tcss
 
     host_facts: reactive[HostFacts | None] = reactive(None, init=False)
 
@@ -77,10 +77,13 @@ class GaevApp(App[int]):
     def open_box_cache(self) -> None:
         self._push_optional("gaev_tui.screens.box_cache", "BoxCacheScreen", "The box cache")
 
-    def open_builds(self, project: Path | None = None) -> None:
-        """The build dashboard, on ``project`` when given (written by the wizard)."""
-        args = (project,) if project is not None else ()
-        self._push_optional("gaev_tui.screens.dashboard", "DashboardScreen", "Builds", *args)
+    def open_builds(self) -> None:
+        """The list of build jobs (running and finished)."""
+        self._push_optional("gaev_tui.screens.builds", "BuildsScreen", "Builds")
+
+    def build_now(self, project: Path) -> None:
+        """Start building a project the wizard wrote, on the build dashboard."""
+        self._push_optional("gaev_tui.screens.dashboard", "DashboardScreen", "Build now", project)
 
     def _push_optional(self, module_name: str, class_name: str, label: str, *args: object) -> None:
         """Screens other parts of GAEV provide: shown if this installation has them."""

@@ -20,6 +20,7 @@ def describe(app: App) -> str:
 
 
 class AppsScreen(StepScreen):
+    CSS_PATH = "apps.tcss"
     TITLE = "Apps"
     EXPLAIN = ("Applications installed and started for you, reached from a web browser on "
                "this computer. Tick none, one or several (space ticks).")
@@ -33,7 +34,6 @@ forwards their ports so `http://localhost:PORT/` on this computer reaches them.
 """
     STEP = "apps"
     ERROR_TARGETS = {"apps": "apps-details"}
-    CSS_PATH = "apps.tcss"
 
     def compose_body(self) -> ComposeResult:
         usable, other = apps_for(self.catalog, self.state.os)

@@ -15,6 +15,7 @@ CUSTOM, PACKER = "custom", "packer"
 
 
 class BaseBoxScreen(StepScreen):
+    CSS_PATH = "base_box.tcss"
     TITLE = "Base box"
     EXPLAIN = ("A base box is a ready-made VM image the project starts from. The default "
                "suits almost everyone; pin a version to rebuild exactly the same VM later.")
@@ -31,7 +32,6 @@ catalogue has the installer for this OS and Packer can build for this provider.
 """
     STEP = "base_box"
     ERROR_TARGETS = {"base_box": "f-box-name", "base_box.version": "f-box-version", "base_box.build": "box-notes"}
-    CSS_PATH = "base_box.tcss"
 
     def compose_body(self) -> ComposeResult:
         state, catalog = self.state, self.catalog

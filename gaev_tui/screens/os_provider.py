@@ -21,6 +21,7 @@ DRIVERS = (("kvm: fast, needs /dev/kvm", "kvm"), ("qemu: software emulation, slo
 
 
 class OsProviderScreen(StepScreen):
+    CSS_PATH = "os_provider.tcss"
     TITLE = "OS and provider"
     EXPLAIN = ("Name your environment, choose the operating system inside the VM, and the "
                "provider: the hypervisor program that runs it on your computer.")
@@ -37,7 +38,6 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
     STEP = "os_provider"
     ERROR_TARGETS = {"name": "f-name", "description": "f-description", "os": "os-notes",
                      "provider": "os-notes", "provider_options": "os-notes", "base_box": "os-notes"}
-    CSS_PATH = "os_provider.tcss"
 
     def compose_body(self) -> ComposeResult:
         yield Field("Name", self.state.name, id="f-name", check=names.project_name, placeholder="my-vm")
@@ -50,7 +50,10 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
                 yield Static("Provider", classes="section-title")
                 yield OptionList(id="provider-list")
         yield Static("", id="os-notes")
-        yield Horizontal(id="provider-options")
+        with Horizontal(id="opt-driver-line"):
+            yield Static("libvirt driver ", classes="option-label")
+            yield Select(DRIVERS, prompt="default (kvm)", id="opt-driver", compact=True)
+        yield Checkbox("Show the VM's window while it runs", id="opt-gui", compact=True)
 
     def on_mount(self) -> None:
         os_list = self.query_one("#os-list", OptionList)
@@ -99,17 +102,16 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         self.query_one("#os-notes", Static).update("\n".join(lines))
 
     def refresh_options(self) -> None:
-        box = self.query_one("#provider-options", Horizontal)
-        box.remove_children()
+        """Show the options the provider accepts, set as the answers have them."""
         provider = self.catalog.providers.get(self.state.provider)
+        allowed = provider.options if provider else ()
         options = self.state.provider_options
-        for key in provider.options if provider else ():
-            if key == "driver":
-                box.mount(Static("libvirt driver ", classes="option-label"),
-                          Select(DRIVERS, value=options.get("driver", Select.NULL), prompt="default (kvm)",
-                                 id="opt-driver", compact=True))
-            elif key == "gui":
-                box.mount(Checkbox("Show the VM's window while it runs", bool(options.get("gui")), id="opt-gui", compact=True))
+        driver = self.query_one("#opt-driver", Select)
+        driver.value = options.get("driver", Select.NULL)
+        self.query_one("#opt-driver-line").display = "driver" in allowed
+        gui = self.query_one("#opt-gui", Checkbox)
+        gui.value = bool(options.get("gui"))
+        gui.display = "gui" in allowed
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "os-list" and event.option.id != self.state.os:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.binding import Binding
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.package_picker import PackagePicker
@@ -12,6 +13,7 @@ from gaev_tui.wizard_state import CATEGORIES
 
 
 class PackagesScreen(StepScreen):
+    CSS_PATH = "packages.tcss"
     TITLE = "Packages"
     EXPLAIN = ("Tick the packages you need in each tab, or type others in the extra line. "
                "Leave everything empty for a bare system.")
@@ -28,7 +30,7 @@ any other names, separated by spaces; a name that cannot be right is refused und
 """
     STEP = "packages"
     ERROR_TARGETS = {f"packages.{c}": f"pick-{c}" for c in CATEGORIES}
-    CSS_PATH = "packages.tcss"
+    BINDINGS = [Binding("ctrl+pagedown", "tab(1)", "Next tab"), Binding("ctrl+pageup", "tab(-1)", "Previous tab")]
 
     def compose_body(self) -> ComposeResult:
         allowed = categories_for(self.catalog, self.state.os)
@@ -47,6 +49,18 @@ any other names, separated by spaces; a name that cannot be right is refused und
 
     def on_mount(self) -> None:
         self.update_summary()
+        if filters := self.query(".picker-filter"):
+            filters.first().focus()
+
+    def action_tab(self, step: int) -> None:
+        """Show the next (or previous) category, its filter line ready for typing."""
+        tabs = self.query(TabbedContent)
+        if not tabs:
+            return
+        panes = [pane.id for pane in self.query(TabPane)]
+        current = panes.index(tabs.first().active) if tabs.first().active in panes else 0
+        tabs.first().active = panes[(current + step) % len(panes)]
+        self.query_one(f"#{panes[(current + step) % len(panes)]} .picker-filter", Input).focus()
 
     def on_package_picker_changed(self, _event: PackagePicker.Changed) -> None:
         self.save()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.binding import Binding
+from textual.widgets import Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker, WorkerState
 
 from gaev_tui.errors import GaevError
@@ -49,6 +50,7 @@ def summary_table(spec: Spec, catalog, dest: Path, changes: dict[str, str]) -> T
 
 
 class ReviewScreen(StepScreen):
+    CSS_PATH = "review.tcss"
     TITLE = "Review and preview"
     EXPLAIN = "Check your choices, and look at every file GAEV will write. Nothing is written yet."
     HELP = """\
@@ -58,7 +60,7 @@ class ReviewScreen(StepScreen):
 exists, each file says what writing would do: *added*, *changed*, *unchanged*, or *removed*
 (generated before, not any more). Your own files in that directory are never touched.
 """
-    CSS_PATH = "review.tcss"
+    BINDINGS = [Binding("s", "tab('summary')", "Summary"), Binding("f", "tab('files')", "Files")]
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="review-tabs"):
@@ -95,6 +97,11 @@ exists, each file says what writing would do: *added*, *changed*, *unchanged*, o
                 return  # the app reports it
             summary.update(f"[red]{error}[/]\n\nGo Back (Escape) to fix it.")
             event.stop()
+
+    def action_tab(self, name: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{name}"
+        if name == "files":
+            self.query_one(Tree).focus()
 
     def action_next(self) -> None:
         if not self.query_one("#nav-next").disabled:

@@ -31,6 +31,7 @@ def next_commands(dest: Path, provider: str) -> list[tuple[str, str]]:
 
 
 class WriteScreen(StepScreen):
+    CSS_PATH = "write.tcss"
     TITLE = "Write the project"
     EXPLAIN = ("Choose the directory for the project. GAEV writes every file at once, and "
                "never replaces an existing project unless you say so.")
@@ -44,7 +45,6 @@ your choices: `gaev open DIR` brings them back into this wizard.
 """
     NEXT_LABEL = "Write ✓"
     ERROR_TARGETS = {"dest": "f-dest"}
-    CSS_PATH = "write.tcss"
     BINDINGS = [Binding("ctrl+s", "next", "Write"), Binding("ctrl+b", "build", "Build now")]
 
     def compose_body(self) -> ComposeResult:
@@ -151,4 +151,4 @@ your choices: `gaev open DIR` brings them back into this wizard.
 
     def action_build(self) -> None:
         if getattr(self, "written", None) is not None:
-            self.app.open_builds(self.written)
+            self.app.build_now(self.written)

@@ -25,7 +25,7 @@ def lexer_for(path: str) -> str:
 class FilePreview(Horizontal):
     DEFAULT_CSS = """
     FilePreview { height: 1fr; }
-    FilePreview Tree { width: 34; height: 1fr; border-right: vkey $primary-background; }
+    FilePreview Tree { width: 32; height: 1fr; border-right: vkey $primary-background; }
     FilePreview VerticalScroll { width: 1fr; height: 1fr; }
     """
 
@@ -53,6 +53,8 @@ class FilePreview(Horizontal):
                 label.append(f"  {status}", style=STATUS_STYLES.get(status, ""))
             folders[parent].add_leaf(label, data=path)
         first = next((n for n in tree.root.children if n.data == "Vagrantfile"), None)
+        if first is not None:
+            tree.move_cursor(first)
         self.show(first.data if first else next(iter(files), ""))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
@@ -66,6 +68,6 @@ class FilePreview(Horizontal):
             view.update(f"{path}: not generated any more; writing removes it." if path else "")
             return
         text = data.decode("utf-8", errors="replace")
-        view.update(Syntax(text, lexer_for(path), line_numbers=True, word_wrap=False,
+        view.update(Syntax(text, lexer_for(path), line_numbers=True, word_wrap=True,
                            theme="ansi_dark", background_color="default"))
         self.query_one("#file-view").scroll_home(animate=False)

@@ -7,9 +7,9 @@ import re
 from collections import Counter
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from gaev_tui.names import PACKAGE_CHECKS
@@ -23,6 +23,7 @@ class PackagePicker(Vertical):
     DEFAULT_CSS = """
     PackagePicker { height: 1fr; }
     PackagePicker SelectionList { height: 1fr; min-height: 3; }
+    PackagePicker .picker-line { height: 1; }
     PackagePicker .picker-note { color: $text-muted; height: auto; }
     PackagePicker .picker-error { color: $error; height: auto; }
     """
@@ -43,10 +44,14 @@ class PackagePicker(Vertical):
         self.start_extras = " ".join(item for item in chosen if item not in names)
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter the list: type part of a name", compact=True, classes="picker-filter")
+        with Horizontal(classes="picker-line"):
+            yield Label("Filter ")
+            yield Input(placeholder="type part of a name", compact=True, classes="picker-filter")
         yield SelectionList[str](*self.selections(""), compact=True)
-        yield Input(self.start_extras, compact=True, classes="picker-extras",
-                    placeholder=f"extra packages, space-separated (pin: {PIN_EXAMPLES[self.category]})")
+        with Horizontal(classes="picker-line"):
+            yield Label("Extra  ")
+            yield Input(self.start_extras, compact=True, classes="picker-extras",
+                        placeholder=f"other packages, space-separated; pin: {PIN_EXAMPLES[self.category]}")
         yield Static("", classes="picker-error", markup=False)
 
     def selections(self, text: str) -> list[Selection]:

@@ -1,0 +1,169 @@
+"""The full walks a newcomer makes, with keys, at 80x24; the written project must be
+byte-identical to what ``gaev generate`` writes for the same spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gaev_tui.app import make_app
+from gaev_tui.catalog import load_catalog
+from gaev_tui.cli.main import main as gaev
+from gaev_tui.spec import load_spec
+from gaev_tui.wizard_state import WizardState
+from tests.tui.conftest import FACTS
+from tests.tui.walk import choose, next_step, settle, tick_apps, tick_packages, type_in
+
+SEED = """\
+name: jupyterhub-vm
+description: JupyterHub for a class, with the usual data-science Python packages and R.
+os: ubuntu-22.04
+provider: virtualbox
+hostname: jupyterhub
+resources: {cpus: 2, memory_mb: 2048, disk_gb: 18}
+network:
+  private_network: dhcp
+  forwarded_ports: [{guest: 80, host: 8000}]
+shared_folders: [{host: ./data, guest: /media/sf_DATA}]
+packages:
+  apt: [git]
+  python: [numpy, pandas, matplotlib, scikit-learn]
+  r: [ggplot2]
+apps: [jupyterhub]
+timezone: Europe/Paris
+locale: fr_FR.UTF-8
+"""
+
+DEBIAN = """\
+name: rnaseq-debian12
+os: debian-12
+provider: libvirt
+provider_options: {driver: qemu}
+resources: {cpus: 2, memory_mb: 4096, disk_gb: 30}
+network:
+  private_network: 192.168.121.50
+shared_folders: [{host: ./data, guest: /srv/data}]
+packages:
+  apt: [git, libxml2-dev]
+  r: [data.table]
+  bioconductor: [DESeq2, edgeR]
+timezone: UTC
+locale: en_US.UTF-8
+"""
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def generated(spec_text: str, tmp: Path) -> dict[str, bytes]:
+    spec = tmp / "spec.yaml"
+    spec.write_text(spec_text)
+    assert gaev(["generate", str(spec), "-o", str(tmp / "generated")]) == 0
+    return tree(tmp / "generated")
+
+
+async def walk_seed(pilot) -> None:
+    await pilot.press("n")
+    await settle(pilot)
+    await type_in(pilot, "f-name", "jupyterhub-vm")
+    await type_in(pilot, "f-description", "JupyterHub for a class, with the usual data-science Python packages and R.")
+    await choose(pilot, "os-list", "ubuntu-22.04")
+    await choose(pilot, "provider-list", "virtualbox")
+    await next_step(pilot)
+    await next_step(pilot)  # base box: the catalogue's default
+    await tick_packages(pilot, "apt", ["git"])
+    await tick_packages(pilot, "python", ["numpy", "pandas", "matplotlib", "scikit-learn"])
+    await tick_packages(pilot, "r", ["ggplot2"])
+    await next_step(pilot)
+    await tick_apps(pilot, ["jupyterhub"])
+    await next_step(pilot)
+    # Proposed by the apps step: JupyterHub's port 80 reached at localhost:8000.
+    assert pilot.app.screen.query_one("#f-ports-input").value == "8000:80"
+    await type_in(pilot, "f-disk", "18")
+    await type_in(pilot, "f-network", "dhcp")
+    await type_in(pilot, "f-folders", "./data -> /media/sf_DATA")
+    await type_in(pilot, "f-hostname", "jupyterhub")
+    await type_in(pilot, "f-timezone", "Europe/Paris")
+    await type_in(pilot, "f-locale", "fr_FR.UTF-8")
+    await next_step(pilot)
+    assert type(pilot.app.screen).__name__ == "ReviewScreen"
+    await next_step(pilot)
+
+
+async def write(pilot) -> None:
+    assert type(pilot.app.screen).__name__ == "WriteScreen"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert pilot.app.screen.query_one("#write-done").display, "the project was not written"
+
+
+async def test_seed_jupyterhub_walk_writes_what_generate_writes(tmp_path):
+    app = make_app(catalog=load_catalog(include_user=False), probe=lambda: FACTS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_seed(pilot)
+        await write(pilot)
+        next_text = str(pilot.app.screen.query_one("#write-next").render())
+    written = tree(tmp_path / "jupyterhub-vm")
+    expected = generated(SEED, tmp_path)
+    assert sorted(written) == sorted(expected)
+    for path, data in expected.items():
+        assert written[path] == data, path
+    assert "cd jupyterhub-vm" in next_text and "vagrant up --provider=virtualbox" in next_text
+
+
+async def test_debian_libvirt_bioconductor_walk(tmp_path):
+    app = make_app(catalog=load_catalog(include_user=False), probe=lambda: FACTS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        await type_in(pilot, "f-name", "rnaseq-debian12")
+        await choose(pilot, "os-list", "debian-12")
+        await choose(pilot, "provider-list", "libvirt")
+        await settle(pilot)
+        pilot.app.screen.query_one("#opt-driver").focus()
+        await pilot.press("enter", "down", "down", "enter")  # the Select: kvm, then qemu
+        await settle(pilot)
+        await next_step(pilot)
+        await next_step(pilot)
+        await tick_packages(pilot, "apt", ["git", "libxml2-dev"])
+        await tick_packages(pilot, "r", ["data.table"])
+        await tick_packages(pilot, "bioconductor", ["DESeq2", "edgeR"])
+        await next_step(pilot)
+        await next_step(pilot)  # no app
+        await type_in(pilot, "f-memory", "4096")
+        await type_in(pilot, "f-disk", "30")
+        await type_in(pilot, "f-network", "192.168.121.50")
+        await type_in(pilot, "f-folders", "./data -> /srv/data")
+        await type_in(pilot, "f-timezone", "UTC")
+        await type_in(pilot, "f-locale", "en_US.UTF-8")
+        await next_step(pilot)
+        await next_step(pilot)
+        await write(pilot)
+    written = tree(tmp_path / "rnaseq-debian12")
+    assert written == generated(DEBIAN, tmp_path)
+
+
+async def test_open_brings_every_answer_back(tmp_path):
+    """gaev open: wizard -> gaev.yaml -> wizard loses nothing, and rewriting is a no-op."""
+    catalog = load_catalog(include_user=False)
+    project = tmp_path / "seed"
+    (tmp_path / "spec.yaml").write_text(SEED)
+    assert gaev(["generate", str(tmp_path / "spec.yaml"), "-o", str(project)]) == 0
+    before = tree(project)
+    app = make_app(catalog=catalog, probe=lambda: FACTS, spec_path=project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "ReviewScreen"
+        assert app.state == WizardState.from_spec(load_spec(project, catalog), str(project))
+        for _ in range(5):  # Back through every step: each saves what it shows
+            await pilot.press("escape")
+            await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "OsProviderScreen"
+        for _ in range(6):
+            await next_step(pilot)
+        assert "33 unchanged" in str(pilot.app.screen.query_one("#write-plan").render())
+        pilot.app.screen.query_one("#write-confirm").value = True
+        await write(pilot)
+    assert tree(project) == before
