@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "gaev_tui.cli.boxes",
     "gaev_tui.cli.build",
     "gaev_tui.cli.jobs",
+    "gaev_tui.cli.open",
 )
 
 
