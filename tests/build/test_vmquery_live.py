@@ -47,3 +47,18 @@ def test_libvirt_vm_follows_the_domain(domain):
     virsh("destroy", domain)
     virsh("undefine", domain)
     assert libvirt_vm(domain).state == "not_created"
+
+
+def test_vagrant_status_of_a_project_without_vm(tmp_path):
+    need_tool("vagrant")
+    from gaev_tui.build.vmquery import build_vm, vagrant_status
+
+    (tmp_path / "Vagrantfile").write_text(
+        'Vagrant.configure("2") do |config|\n  config.vm.box = "gaev/none"\n'
+        '  config.vm.provider :libvirt do |lv|\n    lv.driver = "qemu"\n  end\nend\n'
+    )
+    status = vagrant_status(tmp_path)
+    if not status:
+        need("vagrant status gave no machine-readable output (vagrant-libvirt missing?)")
+    assert status["default"].state == "not_created" and status["default"].provider == "libvirt"
+    assert build_vm(tmp_path, "libvirt").state == "not_created"
