@@ -52,19 +52,25 @@ class Check:
 
 @dataclass(frozen=True)
 class Estimate:
-    """Bytes the build will write in each place (rough, on the safe side)."""
+    """Bytes the build will write, per stage and place (rough, on the safe side)."""
 
-    needs: dict[str, int]
+    per_stage: dict[str, dict[str, int]]  # stage id -> place label -> bytes
     places: dict[str, Path]
 
+    @property
+    def needs(self) -> dict[str, int]:
+        """Total per place for the whole build."""
+        return self.remaining(set())
 
-# Tools ``vagrant package`` itself runs: bsdtar always, libguestfs + qemu-img for libvirt.
-PACKAGE_TOOLS = {
-    "bsdtar": "install bsdtar: 'apt-get install libarchive-tools'",
-    "qemu-img": "install QEMU tools: 'apt-get install qemu-utils'",
-    "virt-sysprep": "install libguestfs: 'apt-get install libguestfs-tools'",
-    "virt-sparsify": "install libguestfs: 'apt-get install libguestfs-tools'",
-}
+    def remaining(self, done: set[str]) -> dict[str, int]:
+        """Per place, what the stages not in ``done`` will still write (the Disk pane
+        compares this with the free space while the build runs)."""
+        total: dict[str, int] = dict.fromkeys(self.places, 0)
+        for stage, needs in self.per_stage.items():
+            if stage not in done:
+                for label, amount in needs.items():
+                    total[label] = total.get(label, 0) + amount
+        return total
 
 
 def check_tools(project: BuildProject) -> list[Check]:
@@ -161,12 +167,13 @@ def estimate(project: BuildProject, run: Run) -> Estimate:
     base = have if have is not None else UNKNOWN_BOX
     vm_disk = max(base, (project.disk_gb or 0) * GIB)
     places = {"VAGRANT_HOME": paths.vagrant_home(), "project": project.dir}
-    needs = {"VAGRANT_HOME": (0 if have is not None else base) + vm_disk, "project": vm_disk}
+    up = {"VAGRANT_HOME": 0 if have is not None else base}
     store = image_store(project, run)
     if store is not None:
         places["image store"] = store
-        needs["image store"] = base + vm_disk
-    return Estimate(needs, places)
+        up["image store"] = base + vm_disk
+    package = {"VAGRANT_HOME": vm_disk, "project": vm_disk}
+    return Estimate({"up": up, "package": package}, places)
 
 
 def check_disk(project: BuildProject, run: Run) -> list[Check]:

@@ -84,6 +84,10 @@ def test_estimate_uses_the_pool_path_and_the_disk_cap(fake_project):
     assert str(est.places["image store"]) == "/srv/images"
     assert est.needs["project"] == 30 * pf.GIB
     assert est.needs["image store"] == pf.UNKNOWN_BOX + 30 * pf.GIB  # box not downloaded yet
+    assert est.needs["VAGRANT_HOME"] == pf.UNKNOWN_BOX + 30 * pf.GIB  # download + package export
+    # While building: once the VM is up, only packaging still needs room.
+    assert est.remaining({"up"}) == {"VAGRANT_HOME": 30 * pf.GIB, "project": 30 * pf.GIB, "image store": 0}
+    assert est.remaining({"up", "package"}) == {"VAGRANT_HOME": 0, "project": 0, "image store": 0}
 
 
 def test_virtualbox_missing(fake_project):
