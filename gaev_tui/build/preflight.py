@@ -73,6 +73,15 @@ class Estimate:
         return total
 
 
+# Tools ``vagrant package`` itself runs: bsdtar always, libguestfs + qemu-img for libvirt.
+PACKAGE_TOOLS = {
+    "bsdtar": "install bsdtar: 'apt-get install libarchive-tools'",
+    "qemu-img": "install QEMU tools: 'apt-get install qemu-utils'",
+    "virt-sysprep": "install libguestfs: 'apt-get install libguestfs-tools'",
+    "virt-sparsify": "install libguestfs: 'apt-get install libguestfs-tools'",
+}
+
+
 def check_tools(project: BuildProject) -> list[Check]:
     """Vagrant, Packer when the base box is built, the provider's tool, packaging tools."""
     names = ["vagrant"]
