@@ -79,6 +79,8 @@ def variables(spec: Spec, os_entry: OsEntry, provider: Provider) -> list[Variabl
             Variable("ssh_username", "string", string("vagrant"), "account Packer logs in with (created by the installer)"),
             Variable("ssh_password", "string", string(VAGRANT_PASSWORD), "Vagrant's well-known password for base boxes (public, not a secret)"),
             Variable("ssh_timeout", "string", string("2h"), "how long the unattended install may take"),
+            Variable("ssh_private_key_file", "string", string(""),
+                     "a key to log in with instead of the password (a disk image with Vagrant's key)"),
         ]
     if provider.packer_builder != "parallels-iso":  # Parallels has no headless mode
         found.append(Variable("headless", "bool", "true", "run the build VM without a window"))
@@ -193,6 +195,7 @@ def _communicator(os_entry: OsEntry) -> list[tuple[str, str]]:
         ("ssh_username", "var.ssh_username"),
         ("ssh_password", "var.ssh_password"),
         ("ssh_timeout", "var.ssh_timeout"),
+        ("ssh_private_key_file", "var.ssh_private_key_file"),
         ("shutdown_command", string(SHUTDOWN_LINUX)),
     ]
 
