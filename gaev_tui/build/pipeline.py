@@ -101,7 +101,7 @@ class Pipeline:
             if failed is not None or self._cancel.is_set():
                 self._set(stage, SKIPPED, "cancelled" if self._cancel.is_set() else f"'{failed.id}' failed")
                 continue
-            vm_touched = vm_touched or stage.tool.startswith("vagrant")
+            vm_touched = vm_touched or stage.id == "up"  # from here on a VM may exist
             self._run_stage(stage)
             if stage.state in (FAILED, CANCELLED):
                 failed = stage
