@@ -73,3 +73,8 @@ async def tick_apps(pilot: Pilot, app_ids: list[str]) -> None:
 async def next_step(pilot: Pilot) -> None:
     await pilot.press("ctrl+n")
     await settle(pilot)
+
+
+def shown(widget) -> str:
+    """The text a widget shows on screen now, line by line."""
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))

@@ -1,0 +1,95 @@
+"""Home: tools found on the host (probed in the background), the menu, opening a spec."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.widgets import Input, Static
+
+from gaev_tui.screens.help import HelpScreen
+from gaev_tui.widgets.tool_list import ToolList
+from tests.tui.conftest import FACTS
+from tests.tui.walk import settle, shown
+
+SPEC = "name: lab\nos: debian-12\nprovider: libvirt\napps: [rstudio]\nresources: {memory_mb: 4096}\n"
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+async def test_tools_found_and_missing_with_install_hint(make):
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tools = pilot.app.screen.query_one(ToolList)
+        lines = shown(tools)
+        assert "Vagrant 2.3.4" in lines
+        assert "missing: install VirtualBox from https://www.virtualbox.org" in lines
+
+
+async def test_startup_does_not_wait_for_the_probe(make):
+    release = threading.Event()
+
+    def slow_probe():
+        release.wait(10)
+        return FACTS
+
+    app = make(probe=slow_probe)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.host_facts is None
+        await pilot.press("n")  # interactive while Vagrant & co. are still being run
+        await pilot.pause()
+        assert type(app.screen).__name__ == "OsProviderScreen"
+        assert "checking this host" in text_of(app.screen.query_one("#os-notes"))
+        release.set()
+        await settle(pilot)
+        assert app.host_facts is FACTS
+        assert "not installed: install VirtualBox" in text_of(app.screen.query_one("#os-notes"))
+
+
+async def test_open_refuses_a_bad_path_then_opens_a_spec(make, tmp_path):
+    (tmp_path / "lab.yaml").write_text(SPEC)
+    (tmp_path / "bad.yaml").write_text(SPEC.replace("4096", "1024"))
+    app = make()
+    async with app.run_test() as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        path = app.screen.query_one("#open-path", Input)
+        for name, expected in (("nothere.yaml", "file not found"), ("bad.yaml", "resources.memory_mb: 1024 MB is less than")):
+            path.value = str(tmp_path / name)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert expected in text_of(app.screen.query_one("#open-error", Static))
+        path.value = str(tmp_path / "lab.yaml")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ReviewScreen"
+        assert app.state.name == "lab" and app.state.apps == ["rstudio"] and app.state.memory_mb == "4096"
+
+
+async def test_optional_screens_say_when_they_are_missing(make):
+    app = make()
+    async with app.run_test() as pilot:
+        app._push_optional("gaev_tui.screens.no_such_screen", "Nothing", "Builds")
+        await pilot.pause()
+        assert any("not available yet" in n.message for n in app._notifications)
+        await pilot.press("c")  # the box cache screen exists in this GAEV
+        await pilot.pause()
+        assert type(app.screen).__name__ == "BoxCacheScreen"
+
+
+async def test_help_and_palette_on_a_step(make):
+    app = make()
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Next", "Back", "Help"} <= titles
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and "hypervisor" in app.screen.text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "OsProviderScreen"
