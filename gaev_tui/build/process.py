@@ -100,7 +100,7 @@ class Runner:
         code = self.proc.wait()
         if self._stopper is not None:
             self._stopper.join()
-        self._end_group()
+            self._end_group()  # a cancel leaves nothing of the tree running
         return code
 
     def run(self) -> int:
@@ -140,7 +140,8 @@ class Runner:
         return False
 
     def _end_group(self) -> None:
-        """Nothing of the tree may outlive the build: end what the leader left behind."""
+        """End what is left of the tree. Only on cancel, or when leftovers hold our pipes
+        open: a tool may legitimately leave a daemon running (VirtualBox's VBoxSVC)."""
         if self.pgid is None or not group_alive(self.pgid):
             return
         for sig in (signal.SIGTERM, signal.SIGKILL):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import textwrap
@@ -146,3 +147,16 @@ def test_missing_executable_raises_oserror():
         pass
     else:
         raise AssertionError("expected OSError")
+
+
+def test_daemon_that_let_go_of_the_pipes_is_left_alone():
+    # Tools may start daemons on purpose (VirtualBox's VBoxSVC): only a cancel ends them.
+    got = Collector()
+    runner = Runner(["bash", "-c", "(exec sleep 30 </dev/null >/dev/null 2>&1 &); echo started"], got)
+    try:
+        assert runner.run() == 0
+        assert got.lines() == ["started"]
+        assert group_alive(runner.pgid)
+    finally:
+        os.killpg(runner.pgid, signal.SIGKILL)
+    assert _wait_for(lambda: not group_alive(runner.pgid))
