@@ -35,7 +35,24 @@ class _VarsDumper(_Dumper):
     pass
 
 
-_VarsDumper.add_representer(Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value), style="'" if "\n" not in value else "|"))
+_STR_TAG = "tag:yaml.org,2002:str"
+_TEMPLATE_MARKS = ("{{", "{%", "{#")
+
+
+def _represent_unsafe(dumper: yaml.SafeDumper, value: Unsafe) -> yaml.Node:
+    text = str(value)
+    style = "|" if "\n" in text else "'"
+    # ansible-core 2.19 resolves a !unsafe scalar as if it were unquoted, so
+    # `!unsafe 'no'` would reach the roles as False and `!unsafe '0777'` as 511. Such
+    # texts (YAML booleans, numbers, nulls, dates) cannot hold template syntax, so they
+    # are written as plain quoted strings, which every Ansible reads back as text.
+    if dumper.resolve(yaml.ScalarNode, text, (True, False)) != _STR_TAG:
+        assert not any(mark in text for mark in _TEMPLATE_MARKS), text
+        return dumper.represent_scalar(_STR_TAG, text, style=style)
+    return dumper.represent_scalar("!unsafe", text, style=style)
+
+
+_VarsDumper.add_representer(Unsafe, _represent_unsafe)
 
 
 def roles_for(spec: Spec, catalog: Catalog) -> list[str]:

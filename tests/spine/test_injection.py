@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,9 +121,13 @@ def test_vars_are_unsafe_data_for_ansible(tmp_path):
     (tmp_path / "vars.yml").write_bytes(files["ansible/vars/all.yml"])
     (tmp_path / "show.yml").write_text(
         "- name: Show\n  hosts: localhost\n  gather_facts: false\n  vars_files: [vars.yml]\n"
-        "  tasks:\n    - name: Dump\n      ansible.builtin.copy:\n        content: '{{ gaev_tljh | to_json }}'\n        dest: out.json\n        mode: '0644'\n"
+        "  tasks:\n    - name: Dump\n      ansible.builtin.debug:\n        var: gaev_tljh\n"
     )
-    env = {**os.environ, "ANSIBLE_LOCALHOST_WARNING": "False", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False"}
-    subprocess.run(["ansible-playbook", "-i", "localhost,", "-c", "local", "show.yml"], cwd=tmp_path, env=env, check=True, capture_output=True)
-    shown = json.loads((tmp_path / "out.json").read_text())
+    # The JSON callback reports the variable as Ansible holds it, untouched by any template.
+    env = {**os.environ, "ANSIBLE_STDOUT_CALLBACK": "json", "ANSIBLE_LOCALHOST_WARNING": "False",
+           "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False"}
+    # The controller's own Python: interpreter discovery may pick a pyenv shim that refuses to run.
+    argv = ["ansible-playbook", "-i", "localhost,", "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}", "show.yml"]
+    out = subprocess.run(argv, cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout
+    shown = json.loads(out)["plays"][0]["tasks"][0]["hosts"]["localhost"]["gaev_tljh"]
     assert [shown[f"k{i}"] for i in range(len(values))] == values
