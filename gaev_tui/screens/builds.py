@@ -19,8 +19,9 @@ from gaev_tui.widgets.build.sources import Sources, duration_text
 
 STATUS_STYLE = {"running": "bold yellow", "starting": "yellow", "ok": "green", "failed": "bold red",
                 "cancelled": "red", "lost": "bold magenta"}
-COLUMNS = (("id", "Job"), ("project", "Project"), ("status", "Status"), ("stage", "Stage"),
-           ("started", "Started"), ("duration", "Duration"))
+# What tells builds apart comes first: at 80 columns the project may be cut.
+COLUMNS = (("id", "Job"), ("status", "Status"), ("stage", "Stage"), ("duration", "Duration"),
+           ("started", "Started"), ("project", "Project"))
 
 
 def current_stage(job: Job) -> str:
@@ -79,9 +80,9 @@ class BuildsScreen(Screen):
         now = self.sources.clock()
         for job, status in found:
             end = job.finished if job.finished is not None else (now if status in ("starting", "running") else None)
-            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created))
-            table.add_row(job.id, job.name, Text(status, style=STATUS_STYLE.get(status, "")), current_stage(job),
-                          started, duration_text(end - job.created) if end else "", key=job.id)
+            started = time.strftime("%m-%d %H:%M", time.localtime(job.created))
+            table.add_row(job.id, Text(status, style=STATUS_STYLE.get(status, "")), current_stage(job),
+                          duration_text(end - job.created) if end else "", started, job.project, key=job.id)
         ids = [job.id for job, _ in found]
         if selected in ids:
             table.move_cursor(row=ids.index(selected))

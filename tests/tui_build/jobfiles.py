@@ -39,11 +39,19 @@ def stages(running: str | None = "package") -> list[Stage]:
 
 
 def make_job(job_id: str = "20240301-120000-demo-ab12", *, status: str = "running", lines: int = 300,
-             running: str | None = "package", created: float = T0) -> jobs.Job:
-    """A job whose runner is this process (alive) when running, with ``lines`` of log."""
-    job = jobs.Job(job_id, "/home/user/demo", "demo", "libvirt", status=status, created=created,
+             running: str | None = "package", created: float = T0, name: str = "demo") -> jobs.Job:
+    """A job whose runner is this process (alive) when running, with ``lines`` of log;
+    a failed or cancelled job ended so in stage ``running``."""
+    job = jobs.Job(job_id, f"/home/user/{name}", name, "libvirt", status=status, created=created,
                    pid=os.getpid(), pid_start=jobs.process_start(os.getpid()))
-    job.stages = [s.to_dict() for s in stages(running)]
+    done = stages(None if status == "ok" else running)
+    if status in ("failed", "cancelled"):  # the stage ``running`` ended so; clean-up still ran
+        cut = [s.id for s in done].index(running)
+        for stage in done[cut:]:
+            stage.state = status if stage.id == running else "ok" if stage.cleanup else "skipped"
+        done[cut].duration = 12.5
+        done[cut].detail = "exit code 1: The box file already exists" if status == "failed" else "cancelled"
+    job.stages = [s.to_dict() for s in done]
     if status in jobs.FINAL:
         job.finished = created + 166
         job.message = {"ok": "built /home/user/demo/builds/demo-libvirt.box (sha256 5f3c…)",

@@ -78,10 +78,9 @@ async def test_cancel_asks_then_leaves_no_process(fake_build, monkeypatch):
         assert up.state == "cancelled"
         assert [s.state for s in job.stage_objects()][-1] == "ok"  # the VM was still destroyed
         assert "no box was registered" in job.message
-    runner = job.pid
-    tools = fake_build.pids()
-    assert not alive(runner)
-    assert leftovers(tools) == []
+        # The runner writes its final state, then exits.
+        await wait_for(pilot, lambda: not alive(job.pid), what="the runner to exit")
+    assert leftovers(fake_build.pids()) == []
     assert not (fake_build.dir / "builds" / "demo-libvirt.box").exists()
 
 
@@ -114,4 +113,5 @@ async def test_detach_keeps_building_and_builds_screen_reopens(fake_build, monke
         assert any("still provisioning" in line for line in again.log_pane.ring)
         jobs.cancel_job(job)
         await wait_for(pilot, lambda: again.status == "cancelled", what="the cancel")
+        await wait_for(pilot, lambda: not alive(job.pid), what="the runner to exit")
     assert leftovers([job.pid, *fake_build.pids()]) == []

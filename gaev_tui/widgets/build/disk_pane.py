@@ -21,15 +21,13 @@ def disk_text(disks: list[DiskFree], needs: dict[str, int]) -> tuple[Text, bool]
     """The pane's text (a small table: place, free, still needed), and whether some
     filesystem lacks room."""
     short = {label for s in shortfalls(disks, needs) for label in s.labels}
-    text = Text(f"{'place':<13}{'free':>9}{'needs':>11}", style="dim")
+    text = Text(f"{'place':<12}{'free':>9}{'needs':>11}", style="dim")
     for disk in disks:
         low = disk.label in short
         free = "?" if disk.free is None else human_bytes(disk.free)
         need = needs.get(disk.label, 0)
-        text.append(f"\n{disk.label[:12]:<13}{free:>9}", style="bold red" if low else "")
-        text.append(f"{'~' + human_bytes(need) if need else '-':>11}", style="bold red" if low else "")
-        if low:
-            text.append(" ⚠", style="bold red")
+        line = f"\n{disk.label[:12]:<12}{free:>9}{'~' + human_bytes(need) if need else '-':>11}"
+        text.append(line + (" ⚠" if low else ""), style="bold red" if low else "")
     return text, bool(short)
 
 

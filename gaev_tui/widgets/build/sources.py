@@ -15,7 +15,7 @@ from gaev_tui.build import disk, vmquery
 from gaev_tui.build.disk import DiskFree
 from gaev_tui.build.preflight import Check
 from gaev_tui.build.project import BuildProject
-from gaev_tui.build.stages import OK, SKIPPED, Stage
+from gaev_tui.build.stages import OK, PENDING, RUNNING, SKIPPED, Stage
 from gaev_tui.build.vmstate import MachineStatus, VmInfo
 
 
@@ -65,6 +65,8 @@ def still_needed(needs: dict[str, int], stages: list[Stage]) -> dict[str, int]:
     A place whose writing stages all finished (ok or skipped) needs nothing more; until
     then the whole estimate is kept, since a VM disk grows up to its cap.
     """
+    if stages and not any(s.state in (PENDING, RUNNING) for s in stages):
+        return dict.fromkeys(needs, 0)  # the build is over: nothing more will be written
     over = {s.id for s in stages if s.state in (OK, SKIPPED)}
     out = {}
     for label, need in needs.items():

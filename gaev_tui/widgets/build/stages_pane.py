@@ -27,7 +27,7 @@ class StagesPane(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.stages: list[Stage] = []
-        self._running: str | None = None
+        self._focus: str | None = None
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="stage-table", cursor_type="row", show_cursor=True)
@@ -52,11 +52,13 @@ class StagesPane(Vertical):
             table.add_row(Text(mark, style=style), stage.id, Text(stage.state, style=style),
                           duration_text(seconds), Text(stage.command, no_wrap=True), key=stage.id)
         if stages:
-            # Jump to a stage when it starts; otherwise leave the cursor where the user put it.
-            running = next((i for i, s in enumerate(stages) if s.state == "running"), None)
-            started = running is not None and stages[running].id != self._running
-            self._running = stages[running].id if running is not None else None
-            table.move_cursor(row=running if started else min(max(row, 0), len(stages) - 1))
+            # Jump to the stage that matters when it changes (running, else failed or
+            # cancelled); otherwise the cursor stays where the user put it.
+            focus = next((i for state in ("running", "failed", "cancelled")
+                          for i, s in enumerate(stages) if s.state == state), None)
+            moved = focus is not None and stages[focus].id != self._focus
+            self._focus = stages[focus].id if focus is not None else None
+            table.move_cursor(row=focus if moved else min(max(row, 0), len(stages) - 1))
         self._describe()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -69,8 +71,8 @@ class StagesPane(Vertical):
         if self.stages and 0 <= table.cursor_row < len(self.stages):
             stage = self.stages[table.cursor_row]
             text = f"$ {stage.command}" if stage.argv is not None else stage.title
-            if stage.detail and stage.detail != stage.state:
-                text += f"\n{stage.state}: {stage.detail}"
             if stage.log_line:
                 text += f"  (log line {stage.log_line})"
+            if stage.detail and stage.detail != stage.state:  # why it failed comes first
+                text = f"{stage.state}: {stage.detail}\n{text}"
         self.query_one("#stage-command", Static).update(text)

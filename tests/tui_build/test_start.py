@@ -1,0 +1,60 @@
+"""Starting a build from the dashboard: pre-flight errors start nothing, warnings ask,
+a project that cannot be read says why (no traceback)."""
+
+from __future__ import annotations
+
+from gaev_tui.build import jobs
+from gaev_tui.build.preflight import Check
+from gaev_tui.screens.dashboard import DashboardScreen
+from gaev_tui.screens.preflight import PreflightScreen
+from tests.tui_build.conftest import ScreenApp, quiet_sources, sync, wait_for
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@sync
+async def test_preflight_error_starts_nothing(fake_build):
+    checks = [Check("ok", "vagrant found"), Check("error", "virsh is not installed (not on PATH)", "apt-get install libvirt-clients")]
+    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources(checks)))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: any("nothing was started" in m for m in notes(app)), what="the refusal")
+        lines = list(app.screen.log_pane.log_widget.lines)
+        assert "[preflight] error: virsh is not installed (not on PATH) (hint: apt-get install libvirt-clients)" in lines
+    assert jobs.list_jobs() == [] and fake_build.pids() == []
+
+
+@sync
+async def test_preflight_warning_asks_and_no_stops(fake_build):
+    checks = [Check("warn", "software emulation: the build will be slow", "use kvm")]
+    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources(checks)))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PreflightScreen), what="the question")
+        await pilot.press("enter")  # the focused button is "Stop": a stray Enter starts nothing
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.pause(0.3)
+    assert jobs.list_jobs() == []
+
+
+@sync
+async def test_preflight_warning_then_yes_builds(fake_build):
+    checks = [Check("warn", "not enough free disk for project", "free space")]
+    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources(checks)))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PreflightScreen), what="the question")
+        await pilot.press("y")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.status == "ok", what="the build")
+        # The job's own log starts with what the checks said.
+        assert screen.job.log_path.read_text().startswith("[preflight] warn: not enough free disk for project")
+
+
+@sync
+async def test_unreadable_project_is_one_message(tmp_path):
+    (tmp_path / "proj").mkdir()
+    app = ScreenApp(lambda: DashboardScreen(tmp_path / "proj", sources=quiet_sources()))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: notes(app), what="an error message")
+        assert "has no Vagrantfile: not a generated project" in notes(app)[0]
+    assert jobs.list_jobs() == []
