@@ -74,14 +74,15 @@ class ResourcesScreen(StepScreen):
         if event.input.id == "f-folders-input":
             self.check_folders()
 
-    def check_folders(self) -> None:
-        """Say where each shared folder is on this computer, and if it exists."""
+    def check_folders(self) -> bool:
+        """Say where each shared folder is on this computer, and if it exists; False
+        when one cannot be shared."""
         field = self.query_one("#f-folders", Field)
         try:
             folders = parse_folders(field.value)
         except InputError as error:
             field.show_error(error.message)
-            return
+            return False
         project = self.state.default_dest()
         notes = []
         for folder in folders:
@@ -89,9 +90,13 @@ class ResourcesScreen(StepScreen):
             where = host if host.is_absolute() else project / host
             if where.exists() and not where.is_dir():
                 field.show_error(f"{where} is a file, not a folder")
-                return
+                return False
             notes.append(f"{where}: " + ("exists" if where.is_dir() else "created when the VM starts"))
         field.show_hint("; ".join(notes))
+        return True
+
+    def validate(self) -> bool:
+        return super().validate() and self.check_folders()
 
     def save(self) -> None:
         for ident, attr, *_ in FIELDS:

@@ -76,5 +76,6 @@ async def next_step(pilot: Pilot) -> None:
 
 
 def shown(widget) -> str:
-    """The text a widget shows on screen now, line by line."""
-    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+    """The text a widget shows on screen now, its lines joined and spaces collapsed
+    (phrases are checked whatever the width wrapped)."""
+    return " ".join(" ".join(widget.render_line(y).text for y in range(widget.size.height)).split())
