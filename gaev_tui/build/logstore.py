@@ -180,16 +180,25 @@ class LogReader:
         """Byte offset where :meth:`follow` goes on (a line start); None before it started."""
         return self._follow_at
 
-    def follow(self) -> list[str]:
-        """Complete lines appended since the previous call (first call: from now on)."""
+    def follow(self, limit: int | None = None) -> list[str]:
+        """Complete lines appended since the previous call (first call: from now on).
+
+        ``limit``: at most that many lines; the rest come on the next calls (a reader
+        that fell behind catches up in bounded steps instead of one huge list).
+        """
         self.refresh()
         end = self._complete_end()
         if self._follow_at is None:
             self._follow_at = end
             return []
-        lines = [text for _, text in self.lines_from(self._follow_at, 1 << 30)] if end > self._follow_at else []
+        if end <= self._follow_at:
+            return []
+        got = self.lines_from(self._follow_at, (1 << 30) if limit is None else limit + 1)
+        if limit is not None and len(got) > limit:
+            self._follow_at = got[limit][0]
+            return [text for _, text in got[:limit]]
         self._follow_at = end
-        return lines
+        return [text for _, text in got]
 
     # -- absolute line numbers (sparse index, built incrementally) --------------------
 
