@@ -12,47 +12,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from gaev_tui.render.ansible import LINUX_ROLE_ORDER
-from tests.toolcheck import need, need_tool
 
-from . import chroot
-from .project import DATA, load_vars, make_project, parse_recap, playbook_yaml, run_ansible
+from .conftest import chroot_inventory, in_chroot, run_playbook
+from .project import DATA, load_vars, make_project, parse_recap, playbook_yaml
 
 pytestmark = pytest.mark.tools
 
 CANARY = "/tmp/gaev-roles-canary"  # what the hostile gaev_name would create if it ran
-
-
-@pytest.fixture
-def debian_root(tmp_path):
-    """A private copy of the cached Debian 12 tree; the build time when it was built now."""
-    need_tool("debootstrap", "chroot", "ansible-playbook")
-    if os.geteuid() != 0:
-        need("running roles in a chroot needs root (chroot(2) and debootstrap)")
-    timings: dict[str, float] = {}
-    tree = chroot.cached_tree(timings)
-    root = chroot.fresh_copy(tree, tmp_path / "root")
-    yield root, timings
-    shutil.rmtree(root, ignore_errors=True)
-
-
-def _in_chroot(root: Path, *argv: str) -> str:
-    return subprocess.run(["chroot", str(root), *argv], capture_output=True, text=True, check=True,
-                          timeout=120, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}).stdout
-
-
-def _playbook(project: Path) -> tuple[subprocess.CompletedProcess, float]:
-    started = time.monotonic()
-    proc = run_ansible(["ansible-playbook", "-i", "inventory.ini", "playbook.yml"], project)
-    return proc, time.monotonic() - started
 
 
 def test_debian_roles_converge_then_change_nothing(debian_root, tmp_path, record_property):
@@ -61,17 +33,15 @@ def test_debian_roles_converge_then_change_nothing(debian_root, tmp_path, record
         path.unlink(missing_ok=True)
     project = make_project(tmp_path / "ansible", playbook_yaml(list(LINUX_ROLE_ORDER), become=True),
                            (DATA / "chroot_vars.yml").read_text())
-    (project / "inventory.ini").write_text(
-        f"target ansible_connection=community.general.chroot ansible_host={root}"
-        " ansible_python_interpreter=/usr/bin/python3\n")
+    chroot_inventory(project, root)
     host_name = socket.gethostname()
 
-    first, first_s = _playbook(project)
+    first, first_s = run_playbook(project)
     assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-3000:]
     first_recap = parse_recap(first.stdout)["target"]
     assert first_recap.failed == 0 and first_recap.changed > 0, first_recap
 
-    second, second_s = _playbook(project)
+    second, second_s = run_playbook(project)
     assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
     second_recap = parse_recap(second.stdout)["target"]
     changed_tasks = [line for line in second.stdout.splitlines() if line.startswith("changed:")]
@@ -95,11 +65,11 @@ def test_debian_roles_converge_then_change_nothing(debian_root, tmp_path, record
     assert (root / "etc/timezone").read_text().strip() == "Europe/Paris"
     assert os.readlink(root / "etc/localtime").endswith("zoneinfo/Europe/Paris")
     assert "LANG=fr_FR.UTF-8" in (root / "etc/default/locale").read_text().splitlines()
-    assert "fr_FR.utf8" in _in_chroot(root, "locale", "-a").split()
+    assert "fr_FR.utf8" in in_chroot(root, "locale", "-a").split()
     assert (root / "etc/hostname").read_text() == "gaev-chroot\n"
     assert "127.0.1.1\tgaev-chroot" in (root / "etc/hosts").read_text().splitlines()
-    assert _in_chroot(root, "jq", "--version").startswith("jq-")
-    assert _in_chroot(root, "/opt/gaev/venv/bin/python", "-c", "import six; print(six.__version__)").strip() == "1.16.0"
+    assert in_chroot(root, "jq", "--version").startswith("jq-")
+    assert in_chroot(root, "/opt/gaev/venv/bin/python", "-c", "import six; print(six.__version__)").strip() == "1.16.0"
     # The app roles had nothing to do: nothing of theirs is on the machine.
     assert not (root / "opt/tljh").exists() and not (root / "usr/bin/Rscript").exists()
     assert not (root / "usr/bin/docker").exists()
