@@ -50,7 +50,7 @@ class GaevApp(App[int]):
             self.host_facts = worker.result
         elif event.state == WorkerState.ERROR:
             # One place turns a failed background job into a message, never a traceback.
-            self.notify(f"{worker.name}: {worker.error}", title="Something failed", severity="error", timeout=10)
+            self.notify(f"{worker.name}: {worker.error}", title="Something failed", severity="error", timeout=10, markup=False)
 
     # Navigation -----------------------------------------------------------------------
     def new_environment(self) -> None:

@@ -184,3 +184,15 @@ def parse_folders(text: str) -> list[dict[str, str]]:
 
 def folders_to_text(folders: list[dict[str, str]]) -> str:
     return "; ".join(f"{f['host']} -> {f['guest']}" for f in folders)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """``./NAME`` for a path under the current directory (what the user typed, and
+    what the commands shown next use), else the absolute path."""
+    path = Path(path).absolute()
+    base = (cwd or Path.cwd()).absolute()
+    try:
+        relative = path.relative_to(base)
+    except ValueError:
+        return str(path)
+    return f"./{relative}" if str(relative) != "." else "."

@@ -3,6 +3,7 @@ each gives, the ports it serves and the memory it needs."""
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -16,7 +17,8 @@ from gaev_tui.wizard_facts import apply_app_defaults, apps_for
 def describe(app: App) -> str:
     ports = ", ".join(f"{p.name} on port {p.guest}" for p in app.ports) or "no port"
     version = f" {app.version}" if app.version else ""
-    return f"[b]{app.label}{version}[/b]\n{app.description}\nServes: {ports}. Needs at least {app.min_memory_mb} MB of memory."
+    return (f"[b]{escape(app.label + version)}[/b]\n{escape(app.description)}\n"
+            f"Serves: {escape(ports)}. Needs at least {app.min_memory_mb} MB of memory.")
 
 
 class AppsScreen(StepScreen):
@@ -41,7 +43,7 @@ forwards their ports so `http://localhost:PORT/` on this computer reaches them.
         yield SelectionList[str](*(Selection(app.label, app.id, app.id in self.state.apps) for app in usable), id="apps-list")
         yield Static("", id="apps-details")
         if other:
-            lines = "\n".join(f"{app.label}: {why}" for app, why in other)
+            lines = escape("\n".join(f"{app.label}: {why}" for app, why in other))
             yield Static(f"[dim]Not for this OS:\n{lines}[/]", id="apps-other", markup=True)
         yield Static("", id="apps-memory")
 
@@ -63,7 +65,7 @@ forwards their ports so `http://localhost:PORT/` on this computer reaches them.
         self.query_one("#apps-details", Static).update(text)
 
     def show_error(self, _field: str, message: str) -> None:
-        self.query_one("#apps-details", Static).update(f"[red]{message}[/]")
+        self.query_one("#apps-details", Static).update(f"[red]{escape(message)}[/]")
 
     def update_memory(self) -> None:
         needed = required_memory_mb(self.catalog, self.state.apps)

@@ -6,6 +6,7 @@ on one machine and built on another.
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, OptionList, Select, Static
@@ -91,14 +92,14 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         lines = []
         os_entry = self.catalog.oses.get(self.state.os)
         if os_entry and os_entry.notes:
-            lines.append(f"[b]Note:[/b] {os_entry.notes}")
+            lines.append(f"[b]Note:[/b] {escape(os_entry.notes)}")
         provider = self.catalog.providers.get(self.state.provider)
         if provider:
             ok, why = provider_status(provider, self.app.host_facts)
             style = "green" if ok else "yellow"
-            lines.append(f"{provider.label}: {provider.description} [{style}]On this host: {why}[/]")
+            lines.append(f"{escape(provider.label)}: {escape(provider.description)} [{style}]On this host: {escape(why)}[/]")
         if problem:
-            lines.append(f"[red]{problem}[/]")
+            lines.append(f"[red]{escape(problem)}[/]")
         self.query_one("#os-notes", Static).update("\n".join(lines))
 
     def refresh_options(self) -> None:

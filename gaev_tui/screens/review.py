@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane, Tree
@@ -17,36 +18,41 @@ from gaev_tui.screens.step import StepScreen
 from gaev_tui.spec import Spec
 from gaev_tui.widgets.file_preview import FilePreview
 from gaev_tui.wizard_facts import CATEGORY_LABELS
+from gaev_tui.wizard_state import display_path
 
 
 def summary_table(spec: Spec, catalog, dest: Path, changes: dict[str, str]) -> Table:
     """The choices, a line per subject, in words."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+
+    def row(label: str, value: str) -> None:
+        grid.add_row(label, Text(value))  # user text is shown as text, never read as markup
+
     os_entry, provider = catalog.oses[spec.os], catalog.providers[spec.provider]
     box = spec.base_box
-    table.add_row("Name", spec.name + (f" — {spec.description}" if spec.description else ""))
-    table.add_row("System", f"{os_entry.label} on {provider.label}"
-                  + "".join(f", {k} {v}" for k, v in spec.provider_options.items()))
-    table.add_row("Base box", "built here with Packer" + (f" as {box.name}" if box.name else "") if box.build
-                  else f"{box.name or os_entry.default_box(spec.provider).name} ({'version ' + box.version if box.version else 'newest'})")
+    row("Name", spec.name + (f" — {spec.description}" if spec.description else ""))
+    row("System", f"{os_entry.label} on {provider.label}"
+        + "".join(f", {k} {v}" for k, v in spec.provider_options.items()))
+    row("Base box", "built here with Packer" + (f" as {box.name}" if box.name else "") if box.build
+        else f"{box.name or os_entry.default_box(spec.provider).name} ({'version ' + box.version if box.version else 'newest'})")
     packages = [f"{CATEGORY_LABELS[c]}: {', '.join(v)}" for c in CATEGORY_LABELS if (v := getattr(spec.packages, c))]
-    table.add_row("Packages", "\n".join(packages) or "none")
-    table.add_row("Apps", ", ".join(catalog.apps[a].label for a in spec.apps) or "none")
+    row("Packages", "\n".join(packages) or "none")
+    row("Apps", ", ".join(catalog.apps[a].label for a in spec.apps) or "none")
     r = spec.resources
-    table.add_row("Resources", f"{r.cpus} CPUs, {r.memory_mb} MB" + (f", disk cap {r.disk_gb} GB" if r.disk_gb else ""))
+    row("Resources", f"{r.cpus} CPUs, {r.memory_mb} MB" + (f", disk cap {r.disk_gb} GB" if r.disk_gb else ""))
     access = [f"private network {spec.network.private_network}"] if spec.network.private_network else []
     access += [f"localhost:{p.host} → {p.guest}" + ("/udp" if p.protocol == "udp" else "") for p in spec.network.forwarded_ports]
     access += [f"{f.host} → {f.guest}" for f in spec.shared_folders]
-    table.add_row("Access", "\n".join(access) or "vagrant ssh only")
-    table.add_row("System setup", ", ".join(f"{k} {v}" for k, v in (("host name", spec.hostname), ("time zone", spec.timezone), ("locale", spec.locale)) if v) or "the box's defaults")
+    row("Access", "\n".join(access) or "vagrant ssh only")
+    row("System setup", ", ".join(f"{k} {v}" for k, v in (("host name", spec.hostname), ("time zone", spec.timezone), ("locale", spec.locale)) if v) or "the box's defaults")
     if changes:
         counts = {s: sum(1 for v in changes.values() if v == s) for s in ("added", "changed", "removed", "unchanged")}
-        table.add_row("Project", f"{dest} exists: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+        row("Project", f"{display_path(dest)} exists: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
     else:
-        table.add_row("Project", f"{dest} (new)")
-    return table
+        row("Project", f"{display_path(dest)} (new)")
+    return grid
 
 
 class ReviewScreen(StepScreen):
@@ -95,7 +101,7 @@ exists, each file says what writing would do: *added*, *changed*, *unchanged*, o
             error = event.worker.error
             if not isinstance(error, GaevError):
                 return  # the app reports it
-            summary.update(f"[red]{error}[/]\n\nGo Back (Escape) to fix it.")
+            summary.update(Text.assemble((str(error), "red"), "\n\nGo Back (Escape) to fix it."))
             event.stop()
 
     def action_tab(self, name: str) -> None:

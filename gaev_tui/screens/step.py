@@ -121,4 +121,4 @@ class StepScreen(Screen):
                 widget.show_error(field, error.message)
                 return
         where = "" if here else " (go Back to change it)"
-        self.notify(f"{field}: {error.message}{where}", title="Not yet", severity="error", timeout=8)
+        self.notify(f"{field}: {error.message}{where}", title="Not yet", severity="error", timeout=8, markup=False)

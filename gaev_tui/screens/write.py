@@ -7,6 +7,7 @@ import importlib.util
 import shlex
 from pathlib import Path
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,11 +18,12 @@ from gaev_tui.errors import GaevError
 from gaev_tui.render import plan_changes, render_project, write_project
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
+from gaev_tui.wizard_state import display_path
 
 
 def next_commands(dest: Path, provider: str) -> list[tuple[str, str]]:
     """(command, what it does) to build the written project."""
-    cd = shlex.quote(str(dest))
+    cd = shlex.quote(display_path(dest))
     commands = [(f"cd {cd}", "go to the project"), ("gaev validate .", "check it with Ruby and Ansible")]
     if importlib.util.find_spec("gaev_tui.cli.build") is not None:
         commands.append(("gaev build .", "build the VM and package it as a box (live logs)"))
@@ -78,19 +80,19 @@ your choices: `gaev open DIR` brings them back into this wizard.
         confirm = self.query_one("#write-confirm", Checkbox)
         confirm.display = self.existing()
         if dest.exists() and not dest.is_dir():
-            plan.update(f"[red]{dest} is a file; choose a directory.[/]")
+            plan.update(f"[red]{escape(display_path(dest))} is a file; choose a directory.[/]")
         elif not self.existing():
-            plan.update(f"{dest.resolve()} will be created.")
+            plan.update(f"{escape(display_path(dest))} will be created.")
         else:
             try:
                 changes = plan_changes(render_project(self.state.check(self.catalog), self.catalog), dest)
             except GaevError as error:
-                plan.update(f"[red]{error}[/]")
+                plan.update(f"[red]{escape(str(error))}[/]")
                 return
             counts = {s: sum(c.status == s for c in changes) for s in ("added", "changed", "removed", "unchanged")}
             gaev = (dest / "gaev.yaml").exists()
             what = "a GAEV project" if gaev else "[yellow]not a GAEV project[/]"
-            plan.update(f"{dest.resolve()} exists ({what}): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+            plan.update(f"{escape(display_path(dest))} exists ({what}): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
                         + ". Files GAEV did not generate are left alone.")
 
     def save(self) -> None:
@@ -129,8 +131,8 @@ your choices: `gaev open DIR` brings them back into this wizard.
             dest, spec, changes = event.worker.result
             self.written = dest
             written = sum(c.status in ("added", "changed") for c in changes)
-            lines = [f"[b green]Written:[/] {dest.resolve()} ({written} files). What next:", ""]
-            lines += [f"  [b]{cmd}[/]\n      [dim]{why}[/]" for cmd, why in next_commands(dest, spec.provider)]
+            lines = [f"[b green]Written:[/] {escape(display_path(dest))} ({written} files). What next:", ""]
+            lines += [f"  [b]{escape(cmd)}[/]\n      [dim]{why}[/]" for cmd, why in next_commands(dest, spec.provider)]
             self.query_one("#write-next", Static).update("\n".join(lines))
             self.query_one("#write-form").display = False
             self.query_one("#write-done").display = True

@@ -107,7 +107,7 @@ async def test_write_needs_confirmation_over_an_existing_directory(make, tmp_pat
         assert (tmp_path / "my-vm" / "Vagrantfile").exists() and (tmp_path / "my-vm" / "gaev.yaml").exists()
         assert (tmp_path / "my-vm" / "notes.txt").read_text() == "mine"
         done = shown(screen.query_one("#write-next"))
-        assert "cd my-vm" in done and "gaev validate ." in done and "vagrant up --provider=virtualbox" in done
+        assert "cd ./my-vm" in done and "gaev validate ." in done and "vagrant up --provider=virtualbox" in done
         await pilot.press("ctrl+b")
         assert built == [tmp_path / "my-vm"] or [p.resolve() for p in built] == [(tmp_path / "my-vm").resolve()]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from gaev_tui.app import make_app
 from gaev_tui.catalog import load_catalog
@@ -110,7 +109,7 @@ async def test_seed_jupyterhub_walk_writes_what_generate_writes(tmp_path):
     assert sorted(written) == sorted(expected)
     for path, data in expected.items():
         assert written[path] == data, path
-    assert "cd jupyterhub-vm" in next_text and "vagrant up --provider=virtualbox" in next_text
+    assert "cd ./jupyterhub-vm" in next_text and "vagrant up --provider=virtualbox" in next_text
 
 
 async def test_debian_libvirt_bioconductor_walk(tmp_path):
