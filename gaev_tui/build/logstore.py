@@ -191,14 +191,24 @@ class LogReader:
         if self._follow_at is None:
             self._follow_at = end
             return []
-        if end <= self._follow_at:
-            return []
-        got = self.lines_from(self._follow_at, (1 << 30) if limit is None else limit + 1)
-        if limit is not None and len(got) > limit:
-            self._follow_at = got[limit][0]
-            return [text for _, text in got[:limit]]
-        self._follow_at = end
-        return [text for _, text in got]
+        # Whole blocks are split and decoded at once: no per-line tuples, which at a
+        # million lines would also wake the garbage collector (long UI pauses).
+        out: list[str] = []
+        pos = self._follow_at
+        while pos < end and (limit is None or len(out) < limit):
+            block = self._read(pos, min(end, pos + PAGE * 16))
+            cut = block.rfind(b"\n")
+            if cut < 0:  # one line longer than the block
+                block = self._read(pos, self._line_end(pos))
+                cut = len(block) - 1
+            parts = block[:cut].split(b"\n")
+            if limit is not None:
+                parts = parts[: limit - len(out)]
+            block = b"\n".join(parts)
+            pos += len(block) + 1
+            out.extend(_decode(block).split("\n"))
+        self._follow_at = pos
+        return out
 
     # -- absolute line numbers (sparse index, built incrementally) --------------------
 
