@@ -32,6 +32,10 @@ from gaev_tui.widgets.build.stages_pane import StagesPane
 from gaev_tui.widgets.build.vm_pane import VmPane
 
 
+#: Most lines handed to the Log pane in one call (about 5 ms of UI work).
+BATCH = 5000
+
+
 class DashboardScreen(Screen):
     """Starts a build of ``project_dir``, or follows the job ``job_id``.
 
@@ -101,12 +105,14 @@ class DashboardScreen(Screen):
             self.app.call_from_thread(self.log_pane.load, follower.reader.path, *opened)
             while not worker.is_cancelled:
                 done = follower.finished
-                update = follower.poll()
-                # One UI call per poll, waited for: a slow UI makes bigger batches, not a queue.
+                update = follower.poll(BATCH)
+                # One UI call per batch, waited for: the UI is never queued more than one
+                # batch, and a batch is small enough to leave room for keypresses.
                 self.app.call_from_thread(self._arrived, update)
                 if done and not update.lines:
                     return
-                time.sleep(self.sources.poll_every)
+                if len(update.lines) < BATCH:  # caught up: wait for more
+                    time.sleep(self.sources.poll_every)
         finally:
             follower.close()
 

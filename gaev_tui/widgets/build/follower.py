@@ -47,9 +47,9 @@ class JobFollower:
         lines = self.reader.tail(count)
         return lines, self.reader.position
 
-    def poll(self) -> Update:
-        """New complete lines, and the job's state if it changed since the last poll."""
-        lines = self.reader.follow() if self.reader is not None else []
+    def poll(self, limit: int | None = None) -> Update:
+        """New complete lines (at most ``limit``), and the job's state if it changed."""
+        lines = self.reader.follow(limit) if self.reader is not None else []
         job = self.job()
         changed = None
         if job is not None:

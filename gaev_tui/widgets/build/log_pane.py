@@ -175,4 +175,5 @@ class LogPane(Vertical):
         parts = [mode] + ([f"{self.received:,} new lines since opened"] if self.received else [])
         if self.needle:
             parts.append(f"filter: {self.needle!r}")
-        self.query_one("#log-status", Static).update(" · ".join(parts))
+        # One fixed-height line: no layout pass (this runs on every batch).
+        self.query_one("#log-status", Static).update(" · ".join(parts), layout=False)
