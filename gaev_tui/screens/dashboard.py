@@ -197,6 +197,9 @@ class DashboardScreen(Screen):
         if self.app.is_headless:
             self.notify(str(path), title="Log (path copied)")
             return
-        pager = os.environ.get("PAGER") or "less"
-        with self.app.suspend():
-            subprocess.run([*pager.split(), str(path)], check=False)
+        pager = (os.environ.get("PAGER") or "less").split()
+        try:
+            with self.app.suspend():
+                subprocess.run([*pager, str(path)], check=False)
+        except OSError as exc:  # no such pager
+            self.notify(f"{path}\n(cannot run {pager[0]}: {exc.strerror})", title="Log (path copied)", severity="warning")
