@@ -20,7 +20,7 @@ from . import box, libvirt
 from .procs import wait_gone
 from .vagrant_env import VAGRANT_ENV, VagrantProject, add_box, project_name, traversable_dir
 
-__all__ = ["libvirt_ready", "debian_box_file", "vagrant_home", "vagrant_project",
+__all__ = ["libvirt_ready", "debian_box_file", "vagrant_home", "vagrant_environ", "vagrant_project",
            "assert_no_leftovers", "VagrantHome"]
 
 
@@ -82,6 +82,18 @@ def vagrant_home(libvirt_ready, debian_box_file, tmp_path_factory):
         yield VagrantHome(path, box.BOX_NAME, version)
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def vagrant_environ(vagrant_home, monkeypatch) -> VagrantHome:
+    """Point this test's process environment at the session's VAGRANT_HOME.
+
+    For code under test that runs Vagrant itself (``gaev build``): VAGRANT_HOME, no
+    update checks, libguestfs in software emulation for ``vagrant package``.
+    """
+    for key, value in vagrant_home.env.items():
+        monkeypatch.setenv(key, value)
+    return vagrant_home
 
 
 @pytest.fixture
