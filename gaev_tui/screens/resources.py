@@ -13,7 +13,7 @@ from gaev_tui.errors import InputError
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.spec import required_memory_mb
 from gaev_tui.widgets.field import Field
-from gaev_tui.wizard_state import parse_folders
+from gaev_tui.wizard_state import display_path, parse_folders
 
 
 def _whole(text: str) -> str | None:
@@ -89,9 +89,9 @@ class ResourcesScreen(StepScreen):
             host = Path(folder["host"]).expanduser()
             where = host if host.is_absolute() else project / host
             if where.exists() and not where.is_dir():
-                field.show_error(f"{where} is a file, not a folder")
+                field.show_error(f"{display_path(where)} is a file, not a folder")
                 return False
-            notes.append(f"{where}: " + ("exists" if where.is_dir() else "created when the VM starts"))
+            notes.append(f"{display_path(where)}: " + ("exists" if where.is_dir() else "created when the VM starts"))
         field.show_hint("; ".join(notes))
         return True
 

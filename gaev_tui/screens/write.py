@@ -136,6 +136,7 @@ your choices: `gaev open DIR` brings them back into this wizard.
             self.query_one("#write-next", Static).update("\n".join(lines))
             self.query_one("#write-form").display = False
             self.query_one("#write-done").display = True
+            self.query_one("#nav-next").display = False  # written: nothing left to write
             self.query_one("#write-build").focus()
             self.refresh_bindings()
         elif event.state == WorkerState.ERROR and isinstance(event.worker.error, GaevError):

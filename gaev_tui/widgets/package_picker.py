@@ -16,6 +16,11 @@ from gaev_tui.names import PACKAGE_CHECKS
 from gaev_tui.wizard_facts import PIN_EXAMPLES, Offered
 
 
+def _first_line(message: str) -> str:
+    # packaging's PEP 508 errors add a caret drawing on more lines: the first says it.
+    return message.splitlines()[0]
+
+
 class PackagePicker(Vertical):
     """Edits one category's list in place, keeping the order it had (a reopened spec
     comes back with its packages in the same order)."""
@@ -80,7 +85,7 @@ class PackagePicker(Vertical):
     def check_extras(self) -> None:
         check = PACKAGE_CHECKS[self.category]
         bad = next(((item, reason) for item in self.extras() if (reason := check(item))), None)
-        self.query_one(".picker-error", Static).update(f"'{bad[0]}' {bad[1]}" if bad else "")
+        self.query_one(".picker-error", Static).update(_first_line(f"'{bad[0]}' {bad[1]}") if bad else "")
 
     def value(self) -> list[str]:
         """The category's packages: the previous order kept, new ones at the end."""
@@ -103,5 +108,5 @@ class PackagePicker(Vertical):
         self.post_message(self.Changed(self))
 
     def show_error(self, field: str, message: str) -> None:
-        self.query_one(".picker-error", Static).update(message)
+        self.query_one(".picker-error", Static).update(_first_line(message))
         self.query_one(".picker-extras", Input).focus()
