@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_log_ingest import CHILD, raw  # noqa: E402 - the same child, the same reference
+from bench_log_ingest import CHILD, raw
 
 FAKE_VAGRANT = r"""#!{python}
 import json, os, sys

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_log_open import drop_cache, make_log  # noqa: E402 - the same 2 GiB log
+from bench_log_open import drop_cache, make_log
 
 
 def finished_job(job_id: str, log: Path | None):
@@ -76,7 +76,7 @@ def main() -> None:
         size = make_log(str(big), int(gib * (1 << 30)))
         finished_job("small", None)
         finished_job("big", big)
-        small_open, small_back = asyncio.run(open_job("small", "[up] line 9"))
+        small_open, _ = asyncio.run(open_job("small", "[up] line 9"))
         drop_cache(str(big))
         start = time.perf_counter()
         subprocess.run(["tail", "-n", "10000", str(big)], capture_output=True, check=True)

@@ -7,9 +7,6 @@ the dashboard follows their files, exactly like ``gaev attach``: leaving the scr
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 from pathlib import Path
 
 from textual import work
@@ -17,23 +14,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from gaev_tui.build import jobs
 from gaev_tui.build.jobs import Job
-from gaev_tui.screens.preflight import start_build
 from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
+from gaev_tui.screens.preflight import start_build
 from gaev_tui.widgets.build.disk_pane import DiskPane
 from gaev_tui.widgets.build.follower import JobFollower, Update
+from gaev_tui.widgets.build.job_title import JobTitle
 from gaev_tui.widgets.build.log_pane import BuildLog, LogPane
-from gaev_tui.widgets.build.sources import Sources, duration_text
+from gaev_tui.widgets.build.sources import Sources
 from gaev_tui.widgets.build.stages_pane import StagesPane
 from gaev_tui.widgets.build.vm_pane import VmPane
-
-
-#: Most lines handed to the Log pane in one call (about 5 ms of UI work).
-BATCH = 5000
 
 
 class DashboardScreen(Screen):
@@ -63,7 +57,7 @@ class DashboardScreen(Screen):
         self.status = "starting"
 
     def compose(self) -> ComposeResult:
-        yield Label("Build", id="title", markup=False)
+        yield JobTitle("Build", id="title")
         with Horizontal(id="top"):
             yield StagesPane(id="stages")
             with Vertical(id="side"):
@@ -94,38 +88,21 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
     def _follow(self, job_id: str) -> None:
-        worker, follower = get_current_worker(), JobFollower(job_id)
-        try:
-            while (opened := follower.open(self.log_pane.max_lines)) is None:
-                update = follower.poll()
-                if follower.job() is None or follower.finished or worker.is_cancelled:
-                    self.app.call_from_thread(self._job_changed, update.job, update.status)
-                    return  # no log, and none will come
-                time.sleep(self.sources.poll_every)
-            self.app.call_from_thread(self.log_pane.load, follower.reader.path, *opened)
-            while not worker.is_cancelled:
-                done = follower.finished
-                update = follower.poll(BATCH)
-                # One UI call per batch, waited for: the UI is never queued more than one
-                # batch, and a batch is small enough to leave room for keypresses.
-                self.app.call_from_thread(self._arrived, update)
-                if done and not update.lines:
-                    return
-                if len(update.lines) < BATCH:  # caught up: wait for more
-                    time.sleep(self.sources.poll_every)
-        finally:
-            follower.close()
+        worker, call = get_current_worker(), self.app.call_from_thread
+        JobFollower(job_id).run(self.log_pane.max_lines, lambda *opened: call(self.log_pane.load, *opened),
+                                lambda update: call(self._arrived, update), lambda: worker.is_cancelled,
+                                self.sources.poll_every)
 
     def _arrived(self, update: Update) -> None:
         if update.lines:
             self.log_pane.append(update.lines, update.end)
         if update.job is not None:
             self._job_changed(update.job, update.status)
-
-    def _job_changed(self, job: Job | None, status: str) -> None:
-        if job is None:
+        elif update.status == "missing" and self.status != "missing":
+            self.status = "missing"
             self.notify(f"job {self.job_id} does not exist (see 'gaev jobs')", severity="error")
-            return
+
+    def _job_changed(self, job: Job, status: str) -> None:
         first, was = self.job is None, self.status
         self.job, self.status = job, status
         if first:
@@ -146,9 +123,7 @@ class DashboardScreen(Screen):
         if job is None:
             return
         self.query_one(StagesPane).show(job.stage_objects(), now)
-        end = job.finished if job.finished is not None else now
-        self.query_one("#title", Label).update(
-            f"Build {job.name} ({job.provider}) · job {job.id} · {self.status} · {duration_text(end - job.created)}")
+        self.query_one(JobTitle).show(job, self.status, now)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # One place turns a failed background job into a message, never a traceback.
@@ -189,17 +164,5 @@ class DashboardScreen(Screen):
         self.log_pane.earlier()
 
     def action_open_log(self) -> None:
-        """Show where the log is; on a real terminal, open it in the pager."""
-        if self.job is None:
-            return
-        path = self.job.log_path
-        self.app.copy_to_clipboard(str(path))
-        if self.app.is_headless:
-            self.notify(str(path), title="Log (path copied)")
-            return
-        pager = (os.environ.get("PAGER") or "less").split()
-        try:
-            with self.app.suspend():
-                subprocess.run([*pager, str(path)], check=False)
-        except OSError as exc:  # no such pager
-            self.notify(f"{path}\n(cannot run {pager[0]}: {exc.strerror})", title="Log (path copied)", severity="warning")
+        """Show where the log is (path copied); on a real terminal, open it in the pager."""
+        self.log_pane.open_in_pager()

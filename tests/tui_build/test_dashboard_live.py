@@ -7,9 +7,16 @@ from gaev_tui.build import jobs
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
 from gaev_tui.screens.dashboard import DashboardScreen
-from gaev_tui.widgets.build.log_pane import LogPane
 from gaev_tui.widgets.build.stages_pane import StagesPane
-from tests.tui_build.conftest import ScreenApp, alive, leftovers, only_job, quiet_sources, sync, wait_for
+from tests.tui_build.conftest import (
+    ScreenApp,
+    alive,
+    leftovers,
+    only_job,
+    quiet_sources,
+    sync,
+    wait_for,
+)
 
 
 def dashboard(app) -> DashboardScreen:

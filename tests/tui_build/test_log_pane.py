@@ -76,3 +76,11 @@ async def test_filter_shows_matching_lines_and_escape_clears_it():
         assert pane.log_widget.lines[-1] == "[up] ==> default: line 4242"  # new lines are filtered too
         await pilot.press("slash", "escape")
         assert len(pane.log_widget.lines) == 502 and not pane.needle
+
+
+@sync
+async def test_a_missing_job_says_so():
+    app = ScreenApp(lambda: DashboardScreen(job_id="20990101-000000-nope-0000", sources=quiet_sources()))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app._notifications, what="a message")
+        assert "does not exist" in list(app._notifications)[0].message

@@ -84,3 +84,10 @@ def test_follower_sees_a_dead_runner_as_lost():
     job.save()
     follower = JobFollower(job.id)
     assert follower.poll().status == "lost" and follower.finished
+
+
+def test_follower_of_a_missing_job_stops_at_once():
+    follower = JobFollower("no-such-job")
+    updates = []
+    follower.run(10, lambda *a: updates.append(("open", a)), updates.append, lambda: False, every=0.01)
+    assert [u.status for u in updates] == ["missing"]

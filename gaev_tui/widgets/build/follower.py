@@ -7,6 +7,8 @@ so following it, leaving it (detach) and coming back (attach) cost nothing.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gaev_tui.build import jobs
@@ -21,7 +23,11 @@ class Update:
     lines: list[str]
     end: int  # byte offset just after the last line delivered so far
     job: Job | None  # the job's state, when it changed; None otherwise
-    status: str  # the job's status now (``lost`` when its runner died)
+    status: str  # the job's status now (``lost``: its runner died; ``missing``: no such job)
+
+
+#: Most lines handed over in one update (about 5 ms of work for a Log widget).
+BATCH = 5000
 
 
 class JobFollower:
@@ -52,7 +58,9 @@ class JobFollower:
         lines = self.reader.follow(limit) if self.reader is not None else []
         job = self.job()
         changed = None
-        if job is not None:
+        if job is None:
+            self.status = "missing"
+        else:
             self.status = job.effective_status()
             now = {**job.__dict__, "status": self.status}
             if now != self._seen:
@@ -63,10 +71,38 @@ class JobFollower:
     @property
     def finished(self) -> bool:
         """The job is over (or its runner is gone): nothing more will be written."""
-        return self.status in jobs.FINAL or self.status == "lost"
+        return self.status in jobs.FINAL or self.status in ("lost", "missing")
 
     def close(self) -> None:
         """Release the log file."""
         if self.reader is not None:
             self.reader.close()
             self.reader = None
+
+    def run(self, count: int, on_open: Callable, on_update: Callable[[Update], None],
+            stopped: Callable[[], bool], every: float, batch: int = BATCH) -> None:
+        """Follow until the job is over and its log read (or ``stopped()``).
+
+        ``on_open(path, lines, end)`` gets the last ``count`` lines once the log exists;
+        ``on_update(update)`` every batch (at most ``batch`` lines; polls every ``every``
+        seconds once caught up). Both are called from this thread and should wait for
+        the UI: then the UI is never queued more than one batch.
+        """
+        try:
+            while (opened := self.open(count)) is None:
+                update = self.poll()
+                if self.finished or stopped():
+                    on_update(update)
+                    return  # no log, and none will come
+                time.sleep(every)
+            on_open(self.reader.path, *opened)
+            while not stopped():
+                done = self.finished
+                update = self.poll(batch)
+                on_update(update)
+                if done and not update.lines:
+                    return
+                if len(update.lines) < batch:  # caught up: wait for more
+                    time.sleep(every)
+        finally:
+            self.close()

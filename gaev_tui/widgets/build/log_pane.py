@@ -8,6 +8,8 @@ lines are read from the log file a page at a time (never the whole file).
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
@@ -177,3 +179,20 @@ class LogPane(Vertical):
             parts.append(f"filter: {self.needle!r}")
         # One fixed-height line: no layout pass (this runs on every batch).
         self.query_one("#log-status", Static).update(" · ".join(parts), layout=False)
+
+    def open_in_pager(self) -> None:
+        """Copy the log's path; on a real terminal, open the whole log in ``$PAGER``."""
+        if self.path is None:
+            self.notify("No log yet.", severity="warning")
+            return
+        self.app.copy_to_clipboard(str(self.path))
+        if self.app.is_headless:
+            self.notify(str(self.path), title="Log (path copied)")
+            return
+        pager = (os.environ.get("PAGER") or "less").split()
+        try:
+            with self.app.suspend():
+                subprocess.run([*pager, str(self.path)], check=False)
+        except OSError as exc:  # no such pager
+            self.notify(f"{self.path}\n(cannot run {pager[0]}: {exc.strerror})", title="Log (path copied)",
+                        severity="warning")
