@@ -91,14 +91,16 @@ class VagrantProject:
         return run(["vagrant", *args], self.log, cwd=self.path, env=self.env,
                    timeout=timeout, check=check)
 
-    def vagrant_output(self, *args: str, timeout: float = 600) -> str:
-        """Run ``vagrant ARGS`` (must succeed) and return its output."""
-        return run_output(["vagrant", *args], self.log, cwd=self.path, env=self.env, timeout=timeout)
+    def vagrant_output(self, *args: str, timeout: float = 600, check: bool = True) -> str:
+        """Run ``vagrant ARGS`` and return its output (failing unless ``check`` is False)."""
+        return run_output(["vagrant", *args], self.log, cwd=self.path, env=self.env,
+                          timeout=timeout, check=check)
 
     def teardown(self) -> list[str]:
         """Destroy whatever this project left; return complaints (empty when clean)."""
         problems = []
-        if (self.path / ".vagrant").exists():
+        # Vagrant keeps a machine's provider id until the machine is destroyed.
+        if any(self.path.glob(".vagrant/machines/*/*/id")):
             self.vagrant("destroy", "-f", timeout=600, check=False)
         leaked = libvirt.remove_prefixed(self.prefix)
         if leaked:
