@@ -125,3 +125,8 @@ def test_dead_runner_shows_as_lost(project):
     job.pid_start = "1"  # same pid, another process (pid reuse)
     job.save()
     assert jobs.load_job(job.id).effective_status() == "lost"
+
+
+def test_runner_refuses_an_unknown_job():
+    done = subprocess.run([sys.executable, "-m", "gaev_tui.build.runner", "no-such-job"], capture_output=True, text=True)
+    assert done.returncode == 2 and "no such job" in done.stderr
