@@ -31,7 +31,7 @@ def _vars(r_packages: list[str]) -> str:
         "gaev_name: !unsafe 'r-chroot'\n"
         f"gaev_r_packages:\n{items}\n"
         f"gaev_cran_repo: !unsafe 'file://{REPO}'\n"
-        "gaev_r_system_packages:\n"
+        "r_packages_system_packages:\n"
         "  Debian: [r-base-core, r-cran-jsonlite, r-cran-remotes]\n"
         "gaev_manifest_path: /var/lib/gaev/manifest.json\n"
     )
