@@ -67,7 +67,7 @@ def check_kickstart(path: Path, major: str | None) -> CheckResult:
 
 def _kickstart_versions() -> set[str]:
     try:
-        out = subprocess.run([tools.which("ksvalidator"), "-l"], capture_output=True, text=True, timeout=60)
+        out = subprocess.run([tools.which("ksvalidator"), "-l"], check=False, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return set()
     return set(out.stdout.split())

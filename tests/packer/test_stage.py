@@ -35,7 +35,7 @@ def generated(tmp_path: Path, os_id: str = "debian-12", provider: str = "libvirt
 
 
 def stage_module(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gaev_tui.packer.stage", *args], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "gaev_tui.packer.stage", *args], check=False, cwd=cwd, capture_output=True,
                           text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
 
 
@@ -93,7 +93,7 @@ def tiny_box(path: Path) -> Path:
 
 
 def boxes(vagrant_home: Path) -> list[list[str]]:
-    out = subprocess.run([need_tool("vagrant")["vagrant"], "box", "list", "--machine-readable"], capture_output=True,
+    out = subprocess.run([need_tool("vagrant")["vagrant"], "box", "list", "--machine-readable"], check=False, capture_output=True,
                          text=True, timeout=300, env={**os.environ, "VAGRANT_HOME": str(vagrant_home)})
     rows = [line.split(",") for line in out.stdout.splitlines()]
     return [[r[3] for r in rows if r[2] == key] for key in ("box-name", "box-provider", "box-version")]
@@ -130,7 +130,7 @@ def test_vagrant_refuses_a_box_whose_checksum_differs(tmp_path):
     box = tiny_box(tmp_path / "output" / "pb-libvirt.box")
     metadata = tmp_path / "output" / "pb-libvirt.json"
     metadata.write_text(json.dumps(box_metadata("gaev/pb-base", "libvirt", box, "0" * 64, "1.0.0")))
-    out = subprocess.run([vagrant, "box", "add", "--provider", "libvirt", str(metadata)], capture_output=True,
+    out = subprocess.run([vagrant, "box", "add", "--provider", "libvirt", str(metadata)], check=False, capture_output=True,
                          text=True, timeout=300, env={**os.environ, "VAGRANT_HOME": str(tmp_path / "home")})
     assert out.returncode != 0 and "checksum" in (out.stdout + out.stderr).lower()
     assert boxes(tmp_path / "home")[0] == []
