@@ -111,11 +111,12 @@ def _matches(rule: dict, box: Box) -> bool:
 
 def record_built(name: str, version: str, provider: str, architecture: str | None = None, *,
                  checksum: str | None, checksum_type: str = "sha256", spec: dict | None = None,
-                 tools: dict | None = None, built_at: datetime | None = None) -> None:
+                 tools: dict | None = None, built_at: datetime | None = None,
+                 box_file: str | None = None) -> None:
     """Remember that GAEV built this box (replaces an older record of the same box)."""
     entry = {"name": name, "version": version, "provider": provider, "architecture": architecture,
              "checksum": checksum, "checksum_type": checksum_type, "spec": spec or {},
-             "tools": tools or {},
+             "tools": tools or {}, "box_file": box_file,
              "built_at": (built_at or datetime.now(timezone.utc)).isoformat()}
 
     def change(data: dict) -> None:

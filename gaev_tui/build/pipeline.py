@@ -19,10 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import Timeout
+
 from gaev_tui.build import process
 from gaev_tui.build.checksum import Cancelled, write_checksum
 from gaev_tui.build.logstore import LogWriter
 from gaev_tui.build.project import BuildProject
+from gaev_tui.build.record import record_build
 from gaev_tui.build.stages import (
     CANCELLED,
     FAILED,
@@ -221,6 +224,10 @@ class Pipeline:
                     os.replace(partial(path), path)
             message = f"built {p.box_path} (sha256 {self._sha})"
             self._emit("gaev", [message])
+            try:
+                record_build(p, self._sha or "")
+            except (OSError, Timeout) as exc:  # the box is fine; only GAEV's bookkeeping failed
+                self._emit("gaev", [f"warning: the build was not recorded in GAEV's box records: {exc}"])
             return Result(OK, message, None, self.log.path, p.box_path, self._sha, self.stages)
         for path in results:
             with contextlib.suppress(FileNotFoundError):

@@ -134,3 +134,17 @@ def test_existing_partial_box_is_replaced(fake_project):
     _, result, _, _ = run(fake_project)
     assert result.status == "ok"
     assert project.box_path.stat().st_size == 64 * 65536
+
+
+def test_successful_build_is_recorded_failed_one_is_not(fake_project, monkeypatch):
+    from gaev_tui.boxcache import records
+
+    monkeypatch.setenv("FAKE_VAGRANT_FAIL", "package")
+    run(fake_project)
+    assert records.load()[0]["built"] == []
+    monkeypatch.delenv("FAKE_VAGRANT_FAIL")
+    project, result, _, _ = run(fake_project)
+    built = records.load()[0]["built"]
+    assert [(b["name"], b["version"], b["provider"], b["checksum"]) for b in built] == [("demo", "0", "libvirt", result.sha256)]
+    assert built[0]["box_file"] == str(project.box_path.resolve())
+    assert built[0]["spec"]["name"] == "demo"
