@@ -25,6 +25,8 @@ LINUX_ROLE_ORDER = (
     "rstudio_server", "docker_app", "python_packages", "manifest",
 )
 WINDOWS_ROLE_ORDER = ("windows_base", "windows_packages", "windows_r_packages", "windows_manifest")
+# One R installer serves Linux and Windows; it is kept once and placed in both roles.
+SHARED_ROLE_FILES = {"windows_r_packages/files/gaev_r_install.R": "r_packages/files/gaev_r_install.R"}
 
 
 class Unsafe(str):
@@ -114,6 +116,7 @@ def vars_for(spec: Spec, catalog: Catalog) -> dict[str, Any]:
         data["gaev_tljh"] = {"version": tljh.version, "admin_user": tljh.settings.get("admin_user", "admin"), **tljh.settings}
     if rstudio:
         data["gaev_rstudio"] = {"version": rstudio.version, **rstudio.settings}
+    data["gaev_docker_engine"] = any(app.kind == "docker" for app in apps)
     data["gaev_docker_apps"] = [
         {
             "name": app.id,

@@ -90,6 +90,11 @@ def _access(spec: Spec, catalog: Catalog) -> list[str]:
         lines.append(f"Shared folder: `{folder.host}` on this machine is `{folder.guest}` in the VM.")
     if spec.network.private_network:
         lines.append("Private network address: `vagrant ssh -c 'hostname -I'` shows it.")
+    for app in (catalog.apps[app_id] for app_id in spec.apps):
+        if app.kind == "tljh":
+            admin = app.settings.get("admin_user", "admin")
+            # TLJH lets the first login of the admin set its password: none is stored anywhere.
+            lines.append(f"JupyterHub: log in first as `{admin}` right after the build; the password you type then becomes the admin's password.")
     return lines
 
 
@@ -130,6 +135,7 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
         files["ansible/vars/all.yml"] = ansible.vars_yaml(spec, catalog)
         files["ansible/.ansible-lint"] = static_tree("ansible")[".ansible-lint"]
         all_roles = static_tree("ansible", "roles")
+        all_roles.update({path: all_roles[source] for path, source in ansible.SHARED_ROLE_FILES.items()})
         for role in roles:
             role_files = {path: data for path, data in all_roles.items() if path.startswith(f"{role}/")}
             if not role_files:

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 import gaev_tui
+from gaev_tui.render.ansible import SHARED_ROLE_FILES
 
 TEMPLATES = Path(gaev_tui.__file__).parent / "templates" / "ansible"
 ROLES_DIR = TEMPLATES / "roles"
@@ -50,6 +51,9 @@ def make_project(dest: Path, playbook: str, vars_yaml: str) -> Path:
     """Write an Ansible project at ``dest`` (created) and return its path."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROLES_DIR, dest / "roles")
+    for path, source in SHARED_ROLE_FILES.items():  # as the renderer places them
+        (dest / "roles" / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROLES_DIR / source, dest / "roles" / path)
     if LINT_CONFIG.exists():
         shutil.copy2(LINT_CONFIG, dest / ".ansible-lint")
     (dest / "vars").mkdir(exist_ok=True)

@@ -62,10 +62,16 @@ def test_host_mirror_falls_back_to_debian_org(tmp_path):
     assert chroot.host_mirror(tmp_path) == chroot.DEFAULT_MIRROR
 
 
-def test_linux_and_windows_r_installers_are_the_same_script():
+def test_generated_windows_project_ships_the_one_r_installer():
+    from gaev_tui.catalog import load_catalog
+    from gaev_tui.render import render_project
+    from gaev_tui.spec import parse_spec_text
+
+    catalog = load_catalog()
+    spec = parse_spec_text("name: w\nos: windows-11\nprovider: virtualbox\npackages: {r: [ggplot2]}\n", catalog)
+    files = render_project(spec, catalog)
     linux = (ROLES_DIR / "r_packages" / "files" / "gaev_r_install.R").read_bytes()
-    windows = (ROLES_DIR / "windows_r_packages" / "files" / "gaev_r_install.R").read_bytes()
-    assert linux == windows
+    assert files["ansible/roles/windows_r_packages/files/gaev_r_install.R"] == linux
 
 
 @pytest.mark.parametrize("role", shipped_roles())

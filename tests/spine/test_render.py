@@ -84,3 +84,11 @@ def test_write_refuses_existing_dir_and_updates_with_force(tmp_path):
     assert (dest / "data.csv").read_text() == "user data"
     assert all(c.status == "unchanged" for c in plan_changes(smaller, dest))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".proj.")]  # no staging left
+
+
+def test_docker_engine_flag_and_tljh_first_login():
+    docker = render("name: d\nos: debian-12\nprovider: libvirt\nresources: {memory_mb: 2048}\napps: [docker]\n")
+    assert "gaev_docker_engine: true" in docker["ansible/vars/all.yml"].decode()
+    hub = render("name: h\nos: ubuntu-22.04\nprovider: virtualbox\napps: [jupyterhub]\n")
+    assert "gaev_docker_engine: false" in hub["ansible/vars/all.yml"].decode()
+    assert "log in first as `admin`" in hub["README.md"].decode()
