@@ -130,3 +130,16 @@ def test_gaev_validate_runs_the_packer_checks(os_id, tmp_path):
                 "rocky-9": "ksvalidator http/ks.cfg", "windows-11": "XML http/Autounattend.xml"}[os_id]
     assert set(found) == {"packer validate", "packer fmt -check", expected}
     assert all(r.status == "ok" for r in found.values()), [(r.name, r.detail) for r in found.values()]
+
+
+@pytest.mark.parametrize("provider", ["virtualbox", "libvirt", "vmware_desktop", "hyperv", "parallels"])
+@pytest.mark.parametrize("os_id", ["ubuntu-22.04", "debian-12", "rocky-9"])
+def test_provisioning_scripts_parse_as_posix_sh(os_id, provider, tmp_path):
+    """``sh -n`` (dash, the /bin/sh of Debian guests): every generated script parses."""
+    sh = need_tool("sh")["sh"]
+    packer_dir = write(packer_files(spec_text(os_id, provider)), tmp_path)
+    scripts = sorted((packer_dir / "scripts").glob("*.sh"))
+    assert scripts
+    for script in scripts:
+        out = subprocess.run([sh, "-n", str(script)], check=False, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, f"{script.name}: {out.stderr}"

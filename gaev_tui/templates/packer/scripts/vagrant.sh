@@ -17,6 +17,11 @@ ssh-rsa AAAAB3NzaC1yc2EAAAABIwAAAQEA6NF8iallvQVp22WDkTkyrtvp9eWW6A8YVr+kz4TjGYe7
 KEY
 chown vagrant:"$group" "$home/.ssh/authorized_keys"
 chmod 0600 "$home/.ssh/authorized_keys"
+# SELinux (RHEL family): files made by this script must carry the ssh_home_t label,
+# or sshd may not read the key.
+if command -v restorecon >/dev/null 2>&1; then
+  restorecon -R "$home/.ssh"
+fi
 
 # No reverse DNS lookups of the client: on a NAT network they only slow every login.
 if [ -d /etc/ssh/sshd_config.d ]; then
