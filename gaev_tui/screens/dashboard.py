@@ -107,7 +107,8 @@ class DashboardScreen(Screen):
         self.job, self.status = job, status
         if first:
             self.query_one(DiskPane).watch_build(Path(job.project), self.sources, self._stages)
-            self.query_one(VmPane).watch_build(Path(job.project), job.provider, self.sources)
+            self.query_one(VmPane).watch_build(Path(job.project), job.provider, self.sources,
+                                               lambda: self.status in ("starting", "running"))
         self._tick()
         if status != was and status in (*jobs.FINAL, "lost"):
             self.query_one(VmPane).stop()

@@ -84,3 +84,36 @@ async def test_a_missing_job_says_so():
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app._notifications, what="a message")
         assert "does not exist" in list(app._notifications)[0].message
+
+
+@sync
+async def test_earlier_lines_from_a_vanished_log_is_a_message():
+    job = make_job(status="ok", lines=50, running=None)
+    app = open_app(job)
+    async with app.run_test() as pilot:
+        pane = app.screen.log_pane
+        await wait_for(pilot, lambda: len(pane.ring) == 50, what="the log")
+        job.log_path.unlink()
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: any("cannot read earlier lines" in n.message for n in app._notifications),
+                       what="a message")
+
+
+@sync
+async def test_vm_pane_never_asks_vagrant_while_a_stage_runs():
+    # A Vagrant command on the machine while `vagrant up` runs can make `up` fail with
+    # "the machine is locked": the pane asks the provider only, until the build is over.
+    job = make_job(lines=10)
+    calls = []
+    sources = quiet_sources()
+    sources.vm_every = 0.05
+    sources.vagrant_status = lambda project: calls.append(project)
+    app = ScreenApp(lambda: DashboardScreen(job_id=job.id, sources=sources))
+    async with app.run_test() as pilot:
+        vm = app.screen.query_one("#vm")
+        await wait_for(pilot, lambda: "cpus" in str(vm.render()), what="the VM pane")
+        await pilot.pause(0.5)  # about ten refreshes
+        assert calls == []
+        job.status, job.finished = "failed", job.created + 100
+        job.save()
+        await wait_for(pilot, lambda: calls, what="vagrant status once the build is over")

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Log, Static
+from textual.worker import Worker, WorkerState
 
 from gaev_tui.widgets.build.log_window import Lines, earlier_window
 
@@ -132,6 +133,10 @@ class LogPane(Vertical):
             return
         self.view = window
         self._redraw(top=added)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:  # the file went away, a disk error...
+            self.notify(f"cannot read earlier lines: {event.worker.error}", severity="error", timeout=10)
 
     def on_build_log_top_reached(self, event: BuildLog.TopReached) -> None:
         event.stop()

@@ -3,6 +3,7 @@ VBoxManage), and what ``vagrant status`` says, refreshed on a timer in a thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -13,7 +14,7 @@ from gaev_tui.build.vmstate import MachineStatus, VmInfo
 from gaev_tui.widgets.build.sources import Sources
 
 STATE_STYLE = {"running": "bold green", "aborted": "bold red", "unknown": "yellow", "not_created": "dim"}
-VAGRANT_EVERY = 3  # ``vagrant status`` costs a Ruby start-up: every third refresh only
+VAGRANT_EVERY = 3  # ``vagrant status`` costs a Ruby start-up: every third refresh at most
 
 
 def vm_text(info: VmInfo, vagrant: MachineStatus | None) -> Text:
@@ -34,23 +35,28 @@ def vm_text(info: VmInfo, vagrant: MachineStatus | None) -> Text:
 
 
 class VmPane(Static):
-    """Watches the build VM of one project."""
+    """Watches the build VM of one project.
 
-    def watch_build(self, project_dir: Path, provider: str, sources: Sources) -> None:
+    ``vagrant status`` is only run while no build stage runs: Vagrant commands on one
+    machine exclude each other ("the machine is locked"), and a status query must never
+    make the build fail. During the build the provider's own tool answers (no lock).
+    """
+
+    def watch_build(self, project_dir: Path, provider: str, sources: Sources, building: Callable[[], bool]) -> None:
         """Ask now and every ``sources.vm_every`` seconds."""
-        self._where, self._sources = (project_dir, provider), sources
+        self._where, self._sources, self._building = (project_dir, provider), sources, building
         self._polls, self._vagrant = 0, None
         self.refresh_now()
         self._timer = self.set_interval(sources.vm_every, self.refresh_now)
 
     def refresh_now(self) -> None:
         self._polls += 1
-        self._ask(ask_vagrant=self._polls % VAGRANT_EVERY == 1)
+        self._ask(ask_vagrant=self._polls % VAGRANT_EVERY == 1 and not self._building())
 
     def stop(self) -> None:
-        """One last look, then no more (the build is over)."""
+        """One last look, with Vagrant's too, then no more (the build is over)."""
         self._timer.stop()
-        self._ask(ask_vagrant=True)
+        self._ask(ask_vagrant=not self._building())
 
     @work(thread=True, exclusive=True, group="vm", exit_on_error=False)
     def _ask(self, ask_vagrant: bool) -> None:
