@@ -1,25 +1,35 @@
 """The wizard's App: thin. It holds the answers, the catalogue and the host facts, and
-moves between screens; each screen lives in ``gaev_tui/screens/``."""
+moves between screens; each screen lives in ``gaev_tui/screens/``.
+
+Starting fast matters (the first screen must take keys in well under a second): Home
+needs neither the catalogue nor the spec machinery, so those are imported and loaded
+after the first screen is up, in a worker, as is the probe of the host's tools.
+"""
 
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from gaev_tui.catalog import Catalog, load_catalog
-from gaev_tui.hostfacts import HostFacts, probe_host
-from gaev_tui.screens import flow
+from gaev_tui.errors import GaevError
 from gaev_tui.screens.home import HomeScreen
-from gaev_tui.wizard_state import WizardState
+
+if TYPE_CHECKING:
+    from gaev_tui.catalog import Catalog
+    from gaev_tui.hostfacts import HostFacts
+    from gaev_tui.wizard_state import WizardState
 
 NOT_YET = "not available yet in this GAEV"
+BACKGROUND_DELAY_S = 0.5
 
 
 class GaevApp(App[int]):
@@ -31,23 +41,57 @@ class GaevApp(App[int]):
 
     host_facts: reactive[HostFacts | None] = reactive(None, init=False)
 
-    def __init__(self, catalog: Catalog, probe: Callable[[], HostFacts], state: WizardState | None = None) -> None:
+    def __init__(self, catalog: Catalog | Callable[[], Catalog], probe: Callable[[], HostFacts],
+                 state: WizardState | None = None) -> None:
         super().__init__()
-        self.catalog = catalog
-        self.state = WizardState()
+        self._catalog = None if callable(catalog) else catalog
+        self._load_catalog = catalog if callable(catalog) else None
+        self._catalog_lock = threading.Lock()
+        self.state = state
         self._probe = probe
         self._opened = state
+        self.background_started = False  # tests wait for it before waiting on workers
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalogue, loaded on first use (a bad one raises InputError)."""
+        with self._catalog_lock:  # the preloading worker and a key press may race
+            if self._catalog is None:
+                self._catalog = self._load_catalog()
+            return self._catalog
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self._opened is not None:
             self.open_state(self._opened)
+        # Half a second after the first screen: time to read it, and the probe's six
+        # processes and the catalogue's parsing (it holds the GIL) do not slow the
+        # first paint and the first keys on a two-core machine.
+        self.set_timer(BACKGROUND_DELAY_S, self._start_background)
+
+    def _start_background(self) -> None:
+        """Probe the host, load what the steps need."""
+        self.background_started = True
         self.run_worker(self._probe, name="probe", group="probe", thread=True, exclusive=True, exit_on_error=False)
+        self.run_worker(self._preload, name="catalogue", group="preload", thread=True, exit_on_error=False)
+
+    def _preload(self) -> GaevError | None:
+        """Import the spec machinery and load the catalogue; a bad one is returned
+        (and said once), not raised."""
+        from gaev_tui.screens import flow  # noqa: F401
+
+        try:
+            self.catalog  # noqa: B018
+        except GaevError as error:
+            return error
+        return None
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == "probe" and event.state == WorkerState.SUCCESS:
             self.host_facts = worker.result
+        elif worker.group == "preload" and event.state == WorkerState.SUCCESS and worker.result:
+            self.notify(str(worker.result), title="GAEV cannot go on", severity="error", timeout=30, markup=False)
         elif event.state == WorkerState.ERROR:
             # One place turns a failed background job into a message, never a traceback.
             self.notify(f"{worker.name}: {worker.error}", title="Something failed", severity="error", timeout=10, markup=False)
@@ -55,17 +99,27 @@ class GaevApp(App[int]):
     # Navigation -----------------------------------------------------------------------
     def new_environment(self) -> None:
         """Start the wizard afresh, on the catalogue's first OS."""
-        self.state = flow.fresh_state(self.catalog)
+        from gaev_tui.screens import flow
+
+        try:
+            self.state = flow.fresh_state(self.catalog)
+        except GaevError as error:  # a bad user catalogue: say where, stay on Home
+            self.notify(str(error), title="GAEV cannot go on", severity="error", timeout=30, markup=False)
+            return
         self.push_screen(flow.step_screen(0))
 
     def open_state(self, state: WizardState) -> None:
         """Load answers (from ``gaev open``) and land on the review, every step beneath
         it so Back walks through them."""
+        from gaev_tui.screens import flow
+
         self.state = state
         for index in range(flow.REVIEW + 1):
             self.push_screen(flow.step_screen(index))
 
     def next_step(self, current: Screen) -> None:
+        from gaev_tui.screens import flow
+
         index = flow.index_of(current)
         if index + 1 < flow.count():
             self.push_screen(flow.step_screen(index + 1))
@@ -115,9 +169,21 @@ def make_app(catalog: Catalog | None = None, probe: Callable[[], HostFacts] | No
     host's tools; ``spec_path`` (a spec or a project directory) opens it for editing.
     Raises :class:`InputError` for a bad catalogue or spec, before any screen shows.
     """
-    catalog = catalog or load_catalog()
-    state = flow.state_from_path(Path(spec_path), catalog) if spec_path is not None else None
-    return GaevApp(catalog, probe or probe_host, state)
+    from gaev_tui.hostfacts import probe_host
+
+    if spec_path is not None:  # the spec is checked now, so a bad one never opens a screen
+        from gaev_tui.catalog import load_catalog
+        from gaev_tui.screens import flow
+
+        catalog = catalog or load_catalog()
+        return GaevApp(catalog, probe or probe_host, flow.state_from_path(Path(spec_path), catalog))
+    return GaevApp(catalog or _load_catalog, probe or probe_host)
+
+
+def _load_catalog() -> Catalog:
+    from gaev_tui.catalog import load_catalog
+
+    return load_catalog()
 
 
 def run_wizard(spec_path: Path | None = None) -> int:

@@ -10,9 +10,12 @@ import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gaev_tui import tools
-from gaev_tui.catalog import Provider
+
+if TYPE_CHECKING:  # the wizard's first screen shows tools before the catalogue loads
+    from gaev_tui.catalog import Provider
 
 # The tools the wizard's home screen reports, with the words a newcomer knows them by.
 HOME_TOOLS = {

@@ -3,6 +3,8 @@ host has (probed in the background: starting never waits for Vagrant)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,7 +13,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gaev_tui.widgets.tool_list import ToolList
-from gaev_tui.wizard_state import WizardState
+
+if TYPE_CHECKING:
+    from gaev_tui.wizard_state import WizardState
 
 MENU = (
     ("new", "New environment", "n"),

@@ -45,6 +45,7 @@ async def test_startup_does_not_wait_for_the_probe(make):
         assert "checking this host" in text_of(app.screen.query_one("#os-notes"))
         release.set()
         await settle(pilot)
+        await pilot.pause()
         assert app.host_facts is FACTS
         assert "not installed: install VirtualBox" in text_of(app.screen.query_one("#os-notes"))
 
@@ -93,3 +94,21 @@ async def test_help_and_palette_on_a_step(make):
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "OsProviderScreen"
+
+
+async def test_a_bad_user_catalogue_is_one_message_not_a_traceback(monkeypatch):
+    import os
+    from pathlib import Path
+
+    from gaev_tui.app import make_app
+
+    user = Path(os.environ["GAEV_CONFIG_DIR"]) / "catalog.yaml"
+    user.write_text("oses:\n  ubuntu-22.04:\n    family: plan9\n")
+    app = make_app(probe=lambda: FACTS)  # the installed catalogue, merged with the user's
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        messages = [n.message for n in app._notifications]
+        assert any(str(user) in m and "family" in m for m in messages), messages

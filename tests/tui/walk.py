@@ -10,6 +10,10 @@ from textual.widgets import Input, OptionList, SelectionList, TabbedContent
 async def settle(pilot: Pilot) -> None:
     """Let messages, workers (render, write, probe) and refreshes finish."""
     await pilot.pause()
+    for _ in range(100):  # the probe and the catalogue start half a second after mount
+        if getattr(pilot.app, "background_started", True):
+            break
+        await pilot.pause(0.05)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
