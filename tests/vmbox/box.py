@@ -12,6 +12,7 @@ parallel sessions share one build and never see half a box.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -49,10 +50,13 @@ def cache_root() -> Path:
 
 
 def recipe_hash() -> str:
-    """Hash of everything that shapes the box: the recipe code, the key, the CA certs."""
-    digest = hashlib.sha256()
-    inputs = [HERE / "rootfs.py", HERE / "box.py", HERE / "data" / "box.Vagrantfile",
-              vagrant_insecure_key()]
+    """Hash of everything that shapes the box: the recipe, the key, the CA certs.
+
+    Only ``build_box``'s source is hashed from this module, so editing the cache or
+    fixture code does not force every developer to rebuild the box.
+    """
+    digest = hashlib.sha256(inspect.getsource(build_box).encode() + f"{DISK_GIB}".encode())
+    inputs = [HERE / "rootfs.py", HERE / "data" / "box.Vagrantfile", vagrant_insecure_key()]
     inputs += sorted(CA_DIR.glob("*.crt"))
     for path in inputs:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -97,7 +101,20 @@ def cached_box(log_dir: Path | None = None) -> Path:
             build_box(work, final, log_dir or root / "logs")
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        _prune(root, keep=final)
     return final
+
+
+def _prune(root: Path, keep: Path, min_age: float = 3600) -> None:
+    """Delete boxes of other recipes (600 MB each) not touched for ``min_age`` seconds.
+
+    The age guard spares a box another checkout may be adding right now.
+    """
+    now = time.time()
+    for old in root.glob("debian12-*.box"):
+        if old != keep and now - old.stat().st_mtime > min_age:
+            old.unlink(missing_ok=True)
+            Path(str(old) + ".lock").unlink(missing_ok=True)
 
 
 def build_box(work: Path, dest: Path, log_dir: Path) -> dict[str, float]:

@@ -41,9 +41,11 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float = 1800,
     check: bool = True,
+    output: Path | None = None,
 ) -> int:
     """Run ``cmd`` appending its output to ``log``; kill its process group on timeout.
 
+    With ``output``, the command writes there first and it is copied into ``log`` after.
     Returns the exit status; raises CommandFailed (with the log's tail) when ``check``.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -54,38 +56,45 @@ def run(
     with open(log, "ab") as out:
         out.write(f"\n$ {' '.join(cmd)}\n".encode())
         out.flush()
-        proc = subprocess.Popen(
-            list(cmd), cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+        sink = open(output, "wb") if output else out
         try:
-            status = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            stop_group(proc.pid)
-            proc.wait()
-            raise CommandFailed(f"timed out after {timeout:.0f}s: {' '.join(cmd)}\n{_tail(log)}")
+            status = _wait(cmd, sink, cwd, full_env, timeout)
         finally:
-            if proc.poll() is None:  # interrupted (Ctrl-C): do not leak the tree
-                stop_group(proc.pid)
-                proc.wait()
+            if output:
+                sink.close()
+                out.write(output.read_bytes())
+        if status is None:
+            raise CommandFailed(f"timed out after {timeout:.0f}s: {' '.join(cmd)}\n{_tail(log)}")
         out.write(f"[exit {status} after {time.monotonic() - started:.1f}s]\n".encode())
     if check and status != 0:
         raise CommandFailed(f"exit {status}: {' '.join(cmd)} (log {log})\n{_tail(log)}")
     return status
 
 
+def _wait(cmd, sink, cwd, env, timeout) -> int | None:
+    """Exit status of ``cmd``, or None after killing its group on timeout."""
+    proc = subprocess.Popen(
+        list(cmd), cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    finally:
+        if proc.poll() is None:  # timed out or interrupted (Ctrl-C): do not leak the tree
+            stop_group(proc.pid)
+            proc.wait()
+
+
 def run_output(cmd: Sequence[str], log: Path, **kwargs) -> str:
     """Like ``run`` (output also appended to ``log``) but return the command's output."""
     part = log.with_name(f".{log.name}.{os.getpid()}.part")
-    part.unlink(missing_ok=True)
     try:
-        run(cmd, part, **kwargs)
+        run(cmd, log, output=part, **kwargs)
         return part.read_text(encoding="utf-8", errors="replace")
     finally:
-        if part.exists():
-            with open(log, "ab") as out:
-                out.write(part.read_bytes())
-            part.unlink()
+        part.unlink(missing_ok=True)
 
 
 def stop_group(pgid: int, grace: float = 20.0) -> None:
@@ -97,11 +106,26 @@ def stop_group(pgid: int, grace: float = 20.0) -> None:
             return
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
-            try:
-                os.killpg(pgid, 0)
-            except ProcessLookupError:
+            if not _group_alive(pgid):
                 return
             time.sleep(0.2)
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a non-zombie process of group ``pgid`` remains.
+
+    Zombies count as gone: orphans re-parented to a container's PID 1 may never be
+    reaped, and ``killpg(pgid, 0)`` would report them forever.
+    """
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()  # after "(comm)", which may hold spaces
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
 
 
 def _cmdline(pid: str) -> str:

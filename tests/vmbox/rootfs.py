@@ -69,12 +69,17 @@ _FILES = {
     ),
     "etc/apt/apt.conf.d/90-gaev-norecommends": 'APT::Install-Recommends "false";\n',
     "etc/machine-id": "",  # systemd creates a fresh one per VM at boot
+    # A 6 MB initramfs with just the root disk's drivers instead of 36 MB with all of
+    # them: the initramfs phase of an emulated boot drops by tens of seconds.
+    "etc/initramfs-tools/conf.d/gaev.conf": "MODULES=list\nCOMPRESS=gzip\n",
+    "etc/initramfs-tools/modules": "virtio_pci\nvirtio_blk\next4\n",
 }
 
 # Background jobs that would compete with the test for the one emulated CPU.
 # (e2scrub_reap alone took ~60 s of a 2 min boot.)
 _MASKED = ("apt-daily.timer", "apt-daily-upgrade.timer", "dpkg-db-backup.timer",
-           "e2scrub_all.timer", "e2scrub_reap.service", "fstrim.timer")
+           "e2scrub_all.timer", "e2scrub_reap.service", "fstrim.timer",
+           "systemd-binfmt.service", "proc-sys-fs-binfmt_misc.automount")
 
 
 def debootstrap(root: Path, log: Path, deb_cache: Path) -> None:
@@ -127,6 +132,7 @@ def _slim(root: Path, log: Path) -> None:
         for rel in _PRUNED_MODULES:
             shutil.rmtree(kdir / "kernel" / rel, ignore_errors=True)
         run(["chroot", str(root), "depmod", "-a", kdir.name], log)
+    run(["chroot", str(root), "update-initramfs", "-u", "-k", "all"], log)
     run(["chroot", str(root), "apt-get", "clean"], log)
     for rel in ("usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale"):
         for child in (root / rel).glob("*"):
