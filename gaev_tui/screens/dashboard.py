@@ -84,12 +84,12 @@ class DashboardScreen(Screen):
     def follow_job(self, job_id: str) -> None:
         """Show job ``job_id`` from its files (it exists, or its runner is starting)."""
         self.job_id = job_id
-        self._follow(job_id)
+        self._follow(job_id, self.log_pane)
 
     @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
-    def _follow(self, job_id: str) -> None:
+    def _follow(self, job_id: str, pane: LogPane) -> None:
         worker, call = get_current_worker(), self.app.call_from_thread
-        JobFollower(job_id).run(self.log_pane.max_lines, lambda *opened: call(self.log_pane.load, *opened),
+        JobFollower(job_id).run(pane.max_lines, lambda *opened: call(pane.load, *opened),
                                 lambda update: call(self._arrived, update), lambda: worker.is_cancelled,
                                 self.sources.poll_every)
 
