@@ -79,5 +79,5 @@ forwards their ports so `http://localhost:PORT/` on this computer reaches them.
 
     def leave(self) -> None:
         for note in apply_app_defaults(self.state, self.catalog):
-            self.notify(note.capitalize(), title="Proposed for the apps")
+            self.notify(note[:1].upper() + note[1:], title="Proposed for the apps", markup=False)
         super().leave()

@@ -39,7 +39,7 @@ catalogue has the installer for this OS and Packer can build for this provider.
         self.packer_why = packer_reason(catalog, state.os, state.provider)
         self.choices: list[str] = [box.name for box in self.boxes] + [CUSTOM, PACKER]
         self.initial_name = state.box_name
-        current = self.current_choice()
+        current = self.last_choice = self.current_choice()
         with RadioSet(id="box-choice"):
             for index, box in enumerate(self.boxes):
                 what = " (recommended)" if index == 0 else (f" — {box.description}" if box.description else "")
@@ -75,7 +75,11 @@ catalogue has the installer for this OS and Packer can build for this provider.
         name.input.disabled = choice not in (CUSTOM, PACKER)
         name.query_one(".field-label").update("Name for the built box" if choice == PACKER else "Box name")
         name.show_hint(f"blank: gaev/{self.state.name}-base" if choice == PACKER else "")
-        self.query_one("#f-box-version", Field).input.disabled = choice == PACKER
+        version = self.query_one("#f-box-version", Field).input
+        version.disabled = choice == PACKER
+        default = self.boxes[0] if self.boxes else None
+        pinned = default is not None and choice == default.name and default.version
+        version.placeholder = f"blank: {default.version}, the catalogue's pin" if pinned else "blank: the newest"
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         choice = self.choice()
@@ -84,6 +88,10 @@ catalogue has the installer for this OS and Packer can build for this provider.
             name.value = choice
         elif name.value in [b.name for b in self.boxes]:
             name.value = ""
+        if choice != self.last_choice:  # the user picked another: show its pinned version
+            self.last_choice = choice
+            box = next((b for b in self.boxes[1:] if b.name == choice), None)
+            self.query_one("#f-box-version", Field).value = box.version or "" if box else ""
         self.sync_fields()
 
     def save(self) -> None:

@@ -30,7 +30,9 @@ any other names, separated by spaces; a name that cannot be right is refused und
 """
     STEP = "packages"
     ERROR_TARGETS = {f"packages.{c}": f"pick-{c}" for c in CATEGORIES}
-    BINDINGS = [Binding("ctrl+pagedown", "tab(1)", "Next tab"), Binding("ctrl+pageup", "tab(-1)", "Previous tab")]
+    # Priority: the one-line inputs would otherwise take these keys for scrolling.
+    BINDINGS = [Binding("ctrl+pagedown", "tab(1)", "Next tab", priority=True),
+                Binding("ctrl+pageup", "tab(-1)", "Previous tab", priority=True)]
 
     def compose_body(self) -> ComposeResult:
         allowed = categories_for(self.catalog, self.state.os)
@@ -45,7 +47,7 @@ any other names, separated by spaces; a name that cannot be right is refused und
                     with TabPane(label, id=f"tab-{category}"):
                         yield PackagePicker(category, offered_packages(self.catalog, category),
                                             self.state.packages.get(category, []), id=f"pick-{category}")
-        yield Static("", id="package-summary")
+        yield Static("", id="package-summary", markup=False)
 
     def on_mount(self) -> None:
         self.update_summary()
@@ -67,7 +69,7 @@ any other names, separated by spaces; a name that cannot be right is refused und
         self.update_summary()
 
     def update_summary(self) -> None:
-        parts = [f"{CATEGORY_LABELS[c]} {len(v)}" for c, v in self.state.packages.items() if v]
+        parts = [f"{CATEGORY_LABELS[c]}: {' '.join(v)}" for c, v in self.state.packages.items() if v]
         self.query_one("#package-summary", Static).update("Chosen: " + (" · ".join(parts) or "nothing yet"))
 
     def save(self) -> None:

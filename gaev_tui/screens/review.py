@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from gaev_tui.errors import GaevError
 from gaev_tui.render import plan_changes, render_project
+from gaev_tui.render.project import resolve_box
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.spec import Spec
 from gaev_tui.widgets.file_preview import FilePreview
@@ -31,12 +32,12 @@ def summary_table(spec: Spec, catalog, dest: Path, changes: dict[str, str]) -> T
         grid.add_row(label, Text(value))  # user text is shown as text, never read as markup
 
     os_entry, provider = catalog.oses[spec.os], catalog.providers[spec.provider]
-    box = spec.base_box
     row("Name", spec.name + (f" — {spec.description}" if spec.description else ""))
     row("System", f"{os_entry.label} on {provider.label}"
         + "".join(f", {k} {v}" for k, v in spec.provider_options.items()))
-    row("Base box", "built here with Packer" + (f" as {box.name}" if box.name else "") if box.build
-        else f"{box.name or os_entry.default_box(spec.provider).name} ({'version ' + box.version if box.version else 'newest'})")
+    box = resolve_box(spec, catalog)  # exactly what the Vagrantfile will use
+    row("Base box", f"built here with Packer, added as {box.name}" if box.build
+        else f"{box.name} ({'version ' + box.version if box.version else 'newest'})")
     packages = [f"{CATEGORY_LABELS[c]}: {', '.join(v)}" for c in CATEGORY_LABELS if (v := getattr(spec.packages, c))]
     row("Packages", "\n".join(packages) or "none")
     row("Apps", ", ".join(catalog.apps[a].label for a in spec.apps) or "none")

@@ -47,7 +47,8 @@ your choices: `gaev open DIR` brings them back into this wizard.
 """
     NEXT_LABEL = "Write ✓"
     ERROR_TARGETS = {"dest": "f-dest"}
-    BINDINGS = [Binding("ctrl+s", "next", "Write"), Binding("ctrl+b", "build", "Build now")]
+    BINDINGS = [Binding("ctrl+n", "next", "Write"), Binding("ctrl+s", "next", "Write", show=False),
+                Binding("ctrl+b", "build", "Build now")]
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="write-form"):

@@ -69,6 +69,8 @@ class PackagePicker(Vertical):
             listing = self.query_one(SelectionList)
             listing.clear_options()
             listing.add_options(self.selections(event.value.strip()))
+            if listing.option_count:
+                listing.highlighted = 0  # Tab then Space ticks the first match
         else:
             self.check_extras()
             self.changed()
