@@ -3,14 +3,18 @@ byte-identical to what ``gaev generate`` writes for the same spec."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 
 from gaev_tui.app import make_app
 from gaev_tui.catalog import load_catalog
+from gaev_tui.checks import validate_project
 from gaev_tui.cli.main import main as gaev
 from gaev_tui.spec import load_spec
 from gaev_tui.wizard_state import WizardState
+from tests.toolcheck import need_tool
 from tests.tui.conftest import FACTS
 from tests.tui.walk import choose, next_step, settle, tick_apps, tick_packages, type_in
 
@@ -98,50 +102,79 @@ async def write(pilot) -> None:
     assert pilot.app.screen.query_one("#write-done").display, "the project was not written"
 
 
-async def test_seed_jupyterhub_walk_writes_what_generate_writes(tmp_path):
+async def walk_debian(pilot) -> None:
+    await pilot.press("n")
+    await settle(pilot)
+    await type_in(pilot, "f-name", "rnaseq-debian12")
+    await choose(pilot, "os-list", "debian-12")
+    await choose(pilot, "provider-list", "libvirt")
+    await settle(pilot)
+    pilot.app.screen.query_one("#opt-driver").focus()
+    await pilot.press("enter", "down", "down", "enter")  # the Select: kvm, then qemu
+    await settle(pilot)
+    await next_step(pilot)
+    await next_step(pilot)
+    await tick_packages(pilot, "apt", ["git", "libxml2-dev"])
+    await tick_packages(pilot, "r", ["data.table"])
+    await tick_packages(pilot, "bioconductor", ["DESeq2", "edgeR"])
+    await next_step(pilot)
+    await next_step(pilot)  # no app
+    await type_in(pilot, "f-memory", "4096")
+    await type_in(pilot, "f-disk", "30")
+    await type_in(pilot, "f-network", "192.168.121.50")
+    await type_in(pilot, "f-folders", "./data -> /srv/data")
+    await type_in(pilot, "f-timezone", "UTC")
+    await type_in(pilot, "f-locale", "en_US.UTF-8")
+    await next_step(pilot)
+    await next_step(pilot)
+
+
+async def walk_and_write(walk) -> str:
+    """Walk the wizard on the installed catalogue at 80x24, write; the "what next" text."""
     app = make_app(catalog=load_catalog(include_user=False), probe=lambda: FACTS)
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk_seed(pilot)
+        await walk(pilot)
         await write(pilot)
-        next_text = str(pilot.app.screen.query_one("#write-next").render())
-    written = tree(tmp_path / "jupyterhub-vm")
+        return str(pilot.app.screen.query_one("#write-next").render())
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory):
+    """Both walks, once for this module: (directory they ran in, "what next" texts)."""
+    root = tmp_path_factory.mktemp("walks")
+    with pytest.MonkeyPatch.context() as patch:  # the function-scoped isolation, by hand
+        for name in ("CONFIG", "DATA", "STATE", "CACHE"):
+            (root / name.lower()).mkdir()
+            patch.setenv(f"GAEV_{name}_DIR", str(root / name.lower()))
+        patch.chdir(root)
+        texts = {name: asyncio.run(walk_and_write(walk)) for name, walk in (("seed", walk_seed), ("debian", walk_debian))}
+    return root, texts
+
+
+def test_seed_jupyterhub_walk_writes_what_generate_writes(walked, tmp_path):
+    root, texts = walked
+    written = tree(root / "jupyterhub-vm")
     expected = generated(SEED, tmp_path)
     assert sorted(written) == sorted(expected)
     for path, data in expected.items():
         assert written[path] == data, path
-    assert "cd ./jupyterhub-vm" in next_text and "vagrant up --provider=virtualbox" in next_text
+    assert "cd ./jupyterhub-vm" in texts["seed"] and "vagrant up --provider=virtualbox" in texts["seed"]
 
 
-async def test_debian_libvirt_bioconductor_walk(tmp_path):
-    app = make_app(catalog=load_catalog(include_user=False), probe=lambda: FACTS)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await settle(pilot)
-        await type_in(pilot, "f-name", "rnaseq-debian12")
-        await choose(pilot, "os-list", "debian-12")
-        await choose(pilot, "provider-list", "libvirt")
-        await settle(pilot)
-        pilot.app.screen.query_one("#opt-driver").focus()
-        await pilot.press("enter", "down", "down", "enter")  # the Select: kvm, then qemu
-        await settle(pilot)
-        await next_step(pilot)
-        await next_step(pilot)
-        await tick_packages(pilot, "apt", ["git", "libxml2-dev"])
-        await tick_packages(pilot, "r", ["data.table"])
-        await tick_packages(pilot, "bioconductor", ["DESeq2", "edgeR"])
-        await next_step(pilot)
-        await next_step(pilot)  # no app
-        await type_in(pilot, "f-memory", "4096")
-        await type_in(pilot, "f-disk", "30")
-        await type_in(pilot, "f-network", "192.168.121.50")
-        await type_in(pilot, "f-folders", "./data -> /srv/data")
-        await type_in(pilot, "f-timezone", "UTC")
-        await type_in(pilot, "f-locale", "en_US.UTF-8")
-        await next_step(pilot)
-        await next_step(pilot)
-        await write(pilot)
-    written = tree(tmp_path / "rnaseq-debian12")
-    assert written == generated(DEBIAN, tmp_path)
+def test_debian_libvirt_bioconductor_walk_writes_what_generate_writes(walked, tmp_path):
+    root, texts = walked
+    assert tree(root / "rnaseq-debian12") == generated(DEBIAN, tmp_path)
+    assert "vagrant up --provider=libvirt" in texts["debian"]
+
+
+@pytest.mark.tools
+def test_walked_projects_pass_gaev_validate(walked):
+    need_tool("ruby", "ansible-playbook", "ansible-lint")
+    root, _texts = walked
+    for name in ("jupyterhub-vm", "rnaseq-debian12"):
+        results = list(validate_project(root / name))
+        assert {r.name for r in results} >= {"ruby -c Vagrantfile", "ansible-lint --profile production"}
+        assert all(r.status == "ok" for r in results), [(r.name, r.detail[:500]) for r in results if r.status != "ok"]
 
 
 async def test_open_brings_every_answer_back(tmp_path):
