@@ -9,14 +9,14 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Label, Static
 
 from gaev_tui.build import jobs
 from gaev_tui.build.logstore import LogWriter
 from gaev_tui.build.preflight import Check, worst
 from gaev_tui.build.project import BuildProject, load_project
+from gaev_tui.widgets.confirm import ConfirmScreen
 
 MARK = {"ok": ("✓ ", "green"), "warn": ("! ", "bold yellow"), "error": ("✗ ", "bold red")}
 
@@ -31,46 +31,30 @@ def check_text(check: Check) -> Text:
     return text
 
 
-class PreflightScreen(ModalScreen[bool]):
+class PreflightScreen(ConfirmScreen):
     """Dismisses with True to build despite the warnings."""
 
     DEFAULT_CSS = """
-    PreflightScreen { align: center middle; }
-    PreflightScreen > Vertical {
-        width: 90; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $warning; background: $surface; padding: 1 2;
-    }
+    PreflightScreen > Vertical { width: 90; border: thick $warning; }
     PreflightScreen #checks { height: auto; max-height: 16; }
-    PreflightScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    PreflightScreen Button { margin-left: 2; }
     """
     BINDINGS = [
         Binding("y", "answer(True)", "Build anyway"),
         Binding("n,escape", "answer(False)", "Stop"),
     ]
+    yes_label = "Build anyway"
+    no_label = "Stop"
+    yes_variant = "warning"
 
     def __init__(self, checks: list[Check]) -> None:
         super().__init__()
         self.checks = checks
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("The pre-flight checks warned. Build anyway?")
-            with VerticalScroll(id="checks"):
-                for check in self.checks:
-                    yield Static(check_text(check))
-            with Horizontal():
-                yield Button("Stop (n)", id="no")
-                yield Button("Build anyway (y)", id="yes", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+    def body(self) -> ComposeResult:
+        yield Label("The pre-flight checks warned. Build anyway?")
+        with VerticalScroll(id="checks"):
+            for check in self.checks:
+                yield Static(check_text(check))
 
 
 # Starting a build from a screen ------------------------------------------------------
