@@ -122,3 +122,11 @@ async def test_write_into_a_new_directory_elsewhere(make, tmp_path):
         await settle(pilot)
         assert (tmp_path / "deep" / "proj" / "Vagrantfile").exists()
         assert app.screen.query_one(Field).value == str(tmp_path / "deep" / "proj")
+
+
+async def test_review_previews_the_packer_files_of_a_built_base_box(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_step(pilot, 5, provider="libvirt", box_build="packer")
+        assert "built here with Packer, added as gaev/my-vm-base" in shown(app.screen.query_one("#review-summary"))
+        assert any(path.startswith("packer/") and path.endswith(".pkr.hcl") for path in app.screen.files)
