@@ -80,6 +80,15 @@ class Job:
     def stage_objects(self) -> list[Stage]:
         return [Stage.from_dict(s) for s in self.stages]
 
+    def current_stage(self) -> str:
+        """The stage running, or the one that failed or was cancelled; "-" otherwise."""
+        stages = self.stage_objects()
+        for state in ("running", "failed", "cancelled"):
+            for stage in stages:
+                if stage.state == state:
+                    return stage.id
+        return "-"
+
     def save(self) -> None:
         """Write the state atomically (readers see the old or the new file, never half)."""
         data = {k: v for k, v in self.__dict__.items()}

@@ -30,15 +30,6 @@ def register(subparsers) -> None:
     a.set_defaults(func=run_attach)
 
 
-def _stage_of(job) -> str:
-    stages = job.stage_objects()
-    for state in ("running", "failed", "cancelled"):
-        for stage in stages:
-            if stage.state == state:
-                return stage.id
-    return "-"
-
-
 def _started(job) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created))
 
@@ -62,7 +53,7 @@ def run_jobs(args) -> int:
         print("no build jobs")
         return EXIT_OK
     rows = [("JOB", "STATUS", "STAGE", "STARTED", "PROJECT")]
-    rows += [(j.id, j.effective_status(), _stage_of(j), _started(j), j.project) for j in found]
+    rows += [(j.id, j.effective_status(), j.current_stage(), _started(j), j.project) for j in found]
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
     for r in rows:
         print("  ".join(cell.ljust(widths[c]) for c, cell in enumerate(r)).rstrip())

@@ -24,16 +24,6 @@ COLUMNS = (("id", "Job"), ("status", "Status"), ("stage", "Stage"), ("duration",
            ("started", "Started"), ("project", "Project"))
 
 
-def current_stage(job: Job) -> str:
-    """The stage running, or the one that failed or was cancelled; "-" otherwise."""
-    stages = job.stage_objects()
-    for state in ("running", "failed", "cancelled"):
-        for stage in stages:
-            if stage.state == state:
-                return stage.id
-    return "-"
-
-
 class BuildsScreen(Screen):
     """Lists jobs newest first, refreshed every few seconds."""
 
@@ -81,7 +71,7 @@ class BuildsScreen(Screen):
         for job, status in found:
             end = job.finished if job.finished is not None else (now if status in ("starting", "running") else None)
             started = time.strftime("%m-%d %H:%M", time.localtime(job.created))
-            table.add_row(job.id, Text(status, style=STATUS_STYLE.get(status, "")), current_stage(job),
+            table.add_row(job.id, Text(status, style=STATUS_STYLE.get(status, "")), job.current_stage(),
                           duration_text(end - job.created) if end else "", started, job.project, key=job.id)
         ids = [job.id for job, _ in found]
         if selected in ids:
