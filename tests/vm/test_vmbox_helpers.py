@@ -108,3 +108,24 @@ def test_cache_key_follows_the_recipe(monkeypatch, tmp_path):
 def test_remove_prefixed_refuses_an_empty_prefix():
     with pytest.raises(ValueError):
         libvirt.remove_prefixed("")
+
+
+def test_stale_vagrant_homes_are_removed_fresh_ones_kept(tmp_path, monkeypatch):
+    from tests.vmbox import vagrant_env
+
+    monkeypatch.setenv("GAEV_TEST_TMP", str(tmp_path))
+    old, fresh = tmp_path / "gaev-vagrant-home-old", tmp_path / "gaev-vagrant-home-new"
+    old.mkdir()
+    fresh.mkdir()
+    os.utime(old, (time.time() - 13 * 3600,) * 2)
+    assert vagrant_env.remove_stale_dirs("gaev-vagrant-home-") == [old]
+    assert fresh.exists() and not old.exists()
+    # pytest's tmp dirs are private (0700): libvirt's qemu user could not reach a box there.
+    with pytest.raises(PermissionError, match="not world-traversable"):
+        vagrant_env.traversable_dir("gaev-vagrant-home-")
+    monkeypatch.delenv("GAEV_TEST_TMP")
+    made = vagrant_env.traversable_dir("gaev-test-probe-")
+    try:
+        assert made.stat().st_mode & 0o777 == 0o755
+    finally:
+        made.rmdir()

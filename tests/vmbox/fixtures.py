@@ -18,7 +18,8 @@ from tests.toolcheck import need, need_tool
 
 from . import box, libvirt
 from .procs import wait_gone
-from .vagrant_env import VAGRANT_ENV, VagrantProject, add_box, project_name, traversable_dir
+from .vagrant_env import (VAGRANT_ENV, VagrantProject, add_box, project_name,
+                          remove_stale_dirs, traversable_dir)
 
 __all__ = ["libvirt_ready", "debian_box_file", "vagrant_home", "vagrant_environ", "vagrant_project",
            "assert_no_leftovers", "VagrantHome"]
@@ -71,6 +72,7 @@ class VagrantHome:
 def vagrant_home(libvirt_ready, debian_box_file, tmp_path_factory):
     """A temporary VAGRANT_HOME holding the test box as ``gaev-test/debian12``."""
     need_tool("vagrant")
+    remove_stale_dirs("gaev-vagrant-home-")
     path = traversable_dir("gaev-vagrant-home-")
     try:
         env = {**VAGRANT_ENV, "VAGRANT_HOME": str(path)}

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,17 @@ VAGRANT_ENV = {
 }
 
 
+def remove_stale_dirs(prefix: str, max_age: float = 12 * 3600) -> list[Path]:
+    """Delete ``prefix*`` dirs left by killed sessions (each holds a 600 MB box copy)."""
+    base = Path(os.environ.get("GAEV_TEST_TMP", "/var/tmp"))
+    removed = []
+    for old in base.glob(f"{prefix}*"):
+        if old.is_dir() and time.time() - old.stat().st_mtime > max_age:
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
+    return removed
+
+
 def traversable_dir(prefix: str) -> Path:
     """A new directory that libvirt's qemu user can reach.
 
@@ -40,6 +53,7 @@ def traversable_dir(prefix: str) -> Path:
     path.chmod(0o755)
     for parent in path.parents:
         if not parent.stat().st_mode & stat.S_IXOTH:
+            path.rmdir()
             raise PermissionError(f"{parent} is not world-traversable: libvirt-qemu cannot reach {path}")
     return path
 
