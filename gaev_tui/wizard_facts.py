@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from gaev_tui.catalog import App, BoxRef, Catalog
 from gaev_tui.spec import required_memory_mb
 # The spec parser owns which package categories each OS family installs.
-from gaev_tui.spec.parse import _CATEGORIES as _FAMILY_CATEGORIES
+from gaev_tui.spec.parse import package_categories
 from gaev_tui.wizard_state import WizardState
 
 CATEGORY_LABELS = {
@@ -36,7 +36,7 @@ class Offered:
 def categories_for(catalog: Catalog, os_id: str) -> tuple[str, ...]:
     """Package categories the chosen OS can install."""
     entry = catalog.oses.get(os_id)
-    return tuple(_FAMILY_CATEGORIES.get(entry.family, ())) if entry else ()
+    return package_categories(entry.family) if entry else ()
 
 
 def offered_packages(catalog: Catalog, category: str) -> list[Offered]:

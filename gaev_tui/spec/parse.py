@@ -22,13 +22,18 @@ from gaev_tui.yamlsrc import Document
 
 _BOX_VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 # Which package categories each OS family can install, and why not otherwise.
-_CATEGORIES = {
+FAMILY_CATEGORIES = {
     "debian": ("apt", "python", "r", "bioconductor"),
     "rhel": ("apt", "python", "r", "bioconductor"),
     "windows": ("choco", "r", "bioconductor"),
     "macos": (),
 }
 LIBVIRT_DRIVERS = ("kvm", "qemu")
+
+
+def package_categories(family: str) -> tuple[str, ...]:
+    """The package categories an OS family can install (the wizard offers only these)."""
+    return FAMILY_CATEGORIES.get(family, ())
 
 
 def load_spec(path: Path, catalog: Catalog | None = None) -> Spec:
@@ -225,8 +230,8 @@ def _packages(f: Fields, family: str, os_label: str) -> Packages:
     found: dict[str, tuple[str, ...]] = {}
     for category, check in names.PACKAGE_CHECKS.items():
         values = sub.texts(category, [])
-        if values and category not in _CATEGORIES[family]:
-            allowed = ", ".join(_CATEGORIES[family]) or "none yet"
+        if values and category not in FAMILY_CATEGORIES[family]:
+            allowed = ", ".join(FAMILY_CATEGORIES[family]) or "none yet"
             raise sub.error((category,), f"{category} packages cannot be installed on {os_label} (possible: {allowed})")
         seen: set[str] = set()
         for index, value in enumerate(values):
