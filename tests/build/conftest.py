@@ -4,11 +4,12 @@ on PATH (pipeline-logic tests only; the real Vagrant is the ``vm`` test's job)."
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.fakebin import install_fake_tool
 
 FAKE = Path(__file__).parent / "fake_vagrant.py"
 
@@ -41,12 +42,7 @@ def write_project(directory: Path, *, name="demo", provider="libvirt", extra="",
 
 @pytest.fixture
 def fake_project(tmp_path, monkeypatch) -> FakeProject:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    wrapper = bin_dir / "vagrant"
-    wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} {FAKE} \"$@\"\n")
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin")
+    install_fake_tool(tmp_path, monkeypatch, "vagrant", FAKE)
     calls = tmp_path / "calls.jsonl"
     monkeypatch.setenv("FAKE_VAGRANT_CALLS", str(calls))
     for var in ("FAKE_VAGRANT_FAIL", "FAKE_VAGRANT_SLOW", "FAKE_VAGRANT_MANIFEST"):

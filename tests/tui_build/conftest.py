@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from gaev_tui.build.preflight import Check
 from gaev_tui.build.vmstate import VmInfo
 from gaev_tui.widgets.build.sources import Sources
 from tests.build.conftest import write_project
+from tests.fakebin import install_fake_tool
 
 FAKE = Path(__file__).parent / "fake_vagrant.py"
 
@@ -56,12 +56,7 @@ def quiet_sources(checks: list[Check] | None = None) -> Sources:
 
 @pytest.fixture
 def fake_build(tmp_path, monkeypatch) -> FakeBuild:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    wrapper = bin_dir / "vagrant"
-    wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} {FAKE} \"$@\"\n")
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin")
+    install_fake_tool(tmp_path, monkeypatch, "vagrant", FAKE)
     pids = tmp_path / "pids"
     monkeypatch.setenv("FAKE_PIDS", str(pids))
     for var in ("FAKE_SLOW", "FAKE_LINES"):
