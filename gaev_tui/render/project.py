@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from importlib import resources
 
 from gaev_tui import __version__
 from gaev_tui.catalog import Catalog
