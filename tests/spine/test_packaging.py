@@ -3,6 +3,7 @@ generate projects without the source tree."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import zipfile
@@ -10,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.toolcheck import need
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.tools
 def test_wheel_contains_catalogue_and_templates(tmp_path):
-    pytest.importorskip("hatchling", reason="hatchling (the build backend) is not installed")
+    if importlib.util.find_spec("hatchling") is None:
+        need("hatchling (the build backend, in the test extras) is not installed")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
         check=True, capture_output=True,
