@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable
 
 from gaev_tui.build.disk import DiskFree
 from gaev_tui.build.vmstate import MachineStatus, VmInfo
@@ -48,6 +49,12 @@ def settled(screen_type):
             await wait_for(pilot, lambda: "cpus" in str(screen.query_one("#vm").render()), what="the VM pane")
         else:
             await wait_for(pilot, lambda: screen.jobs, what="the jobs")
+            # DataTable sizes its columns when idle, which comes late on a loaded machine:
+            # wait until the first column fits the longest job id.
+            table = screen.query_one(DataTable)
+            longest = max(len(job.id) for job, _ in screen.jobs)
+            await wait_for(pilot, lambda: next(iter(table.columns.values())).content_width >= longest,
+                           what="the table's column widths")
         await pilot.pause(0.2)
     return run_before
 
