@@ -10,7 +10,7 @@ import tarfile
 import pytest
 
 from tests.toolcheck import need_tool
-from tests.vmbox.box import HERE, vagrant_insecure_key
+from tests.vmbox.box import HERE, box_vagrantfile, vagrant_insecure_key
 from tests.vmbox.fixtures import assert_no_leftovers
 from tests.vmbox.procs import run, run_output
 from tests.vmbox.rootfs import CMDLINE
@@ -19,19 +19,8 @@ pytestmark = pytest.mark.vm
 
 TEMPLATE = HERE / "data" / "packer-qemu-from-disk.pkr.hcl"
 
-# Appended by the post-processor to its own libvirt Vagrantfile (which says driver
-# "kvm"); the kernel and initrd are `include`d at the box's top level beside it.
-BOX_VAGRANTFILE = """\
-Vagrant.configure("2") do |config|
-  config.vm.provider :libvirt do |lv|
-    here = File.dirname(__FILE__)
-    lv.driver = "qemu"
-    lv.kernel = File.join(here, "vmlinuz")
-    lv.initrd = File.join(here, "initrd.img")
-    lv.cmd_line = "{cmdline}"
-  end
-end
-"""
+# box.Vagrantfile is appended by the post-processor to its own libvirt Vagrantfile
+# (which says driver "kvm"); the kernel and initrd are `include`d beside it.
 
 
 def test_packer_qemu_builds_box_from_disk_image(debian_box_file, tmp_path):
@@ -41,7 +30,7 @@ def test_packer_qemu_builds_box_from_disk_image(debian_box_file, tmp_path):
     with tarfile.open(debian_box_file) as tar:
         tar.extractall(source, members=[tar.getmember(n) for n in ("box.img", "vmlinuz", "initrd.img")],
                        filter="data")
-    (tmp_path / "box.Vagrantfile").write_text(BOX_VAGRANTFILE.format(cmdline=CMDLINE))
+    (tmp_path / "box.Vagrantfile").write_text(box_vagrantfile())
     box = tmp_path / "out" / "from-disk.box"
     variables = {
         "disk_image": source / "box.img", "kernel": source / "vmlinuz",

@@ -11,6 +11,7 @@ import pytest
 
 from tests.toolcheck import need_tool
 from tests.vmbox import libvirt
+from tests.vmbox.box import box_vagrantfile
 from tests.vmbox.fixtures import assert_no_leftovers
 
 pytestmark = pytest.mark.vm
@@ -48,25 +49,12 @@ PLAYBOOK = """\
         mode: "0600"
 """
 
-# Keeps the kernel with the packaged box: `vagrant package` writes its own box
-# Vagrantfile (driver "kvm", no kernel) and loads this one after it.
-PACKAGE_VAGRANTFILE = """\
-Vagrant.configure("2") do |config|
-  config.vm.provider :libvirt do |lv|
-    here = File.dirname(__FILE__)
-    lv.driver = "qemu"
-    lv.kernel = File.join(here, "vmlinuz")
-    lv.initrd = File.join(here, "initrd.img")
-    lv.cmd_line = "{cmdline}"
-  end
-end
-"""
+# The packaged box keeps its kernel: `vagrant package` writes its own box Vagrantfile
+# (driver "kvm", no kernel) and loads the test box's one (box_vagrantfile) after it.
 
 
 def test_box_boots_provisions_packages_and_is_destroyed(vagrant_home, vagrant_project):
     need_tool("ansible-playbook")
-    from tests.vmbox.rootfs import CMDLINE
-
     project = vagrant_project
     (project.path / "Vagrantfile").write_text(
         VAGRANTFILE.format(box=vagrant_home.box_name, version=vagrant_home.box_version))
@@ -91,7 +79,7 @@ def test_box_boots_provisions_packages_and_is_destroyed(vagrant_home, vagrant_pr
 
     box_dir = (vagrant_home.path / "boxes" / vagrant_home.box_name.replace("/", "-VAGRANTSLASH-")
                / vagrant_home.box_version / "libvirt")
-    (project.path / "package.Vagrantfile").write_text(PACKAGE_VAGRANTFILE.format(cmdline=CMDLINE))
+    (project.path / "package.Vagrantfile").write_text(box_vagrantfile())
     project.vagrant("package", "--output", "built.box", "--vagrantfile", "package.Vagrantfile",
                     "--include", f"{box_dir / 'vmlinuz'},{box_dir / 'initrd.img'}")
     with tarfile.open(project.path / "built.box") as tar:
