@@ -7,7 +7,6 @@ checks to :data:`CHECKS` (Packer templates, for example).
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ def run_tool(name: str, argv: list[str], cwd: Path, label: str, env: dict[str, s
     try:
         proc = subprocess.run(
             [path, *argv[1:]], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT_S,
-            env={**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1", **(env or {})},
+            env=tools.quiet_env(**(env or {})),
         )
     except subprocess.TimeoutExpired:
         return CheckResult(label, "failed", f"{argv[0]} did not finish in {TIMEOUT_S} s")

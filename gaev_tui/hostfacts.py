@@ -4,7 +4,6 @@ the wizard calls :func:`probe_host` in a worker thread and tests inject fixed fa
 
 from __future__ import annotations
 
-import os
 import platform
 import re
 import subprocess
@@ -50,7 +49,7 @@ def vagrant_plugins() -> tuple[str, ...] | None:
         return None
     try:
         out = subprocess.run([path, "plugin", "list", "--no-tty"], capture_output=True, text=True, timeout=60,
-                             env={**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1"})
+                             env=tools.quiet_env())
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:

@@ -33,6 +33,16 @@ TOOLS: dict[str, Tool] = {
 }
 
 
+# No update checks (they phone home and stall offline) and no colour codes in output
+# GAEV parses or shows: every run of vagrant and packer goes through this.
+QUIET_ENV = {"VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1", "VAGRANT_NO_COLOR": "1"}
+
+
+def quiet_env(**extra: str) -> dict[str, str]:
+    """This process's environment for running vagrant/packer, plus ``extra``."""
+    return {**os.environ, **QUIET_ENV, **extra}
+
+
 def which(name: str) -> str | None:
     """Path of ``name`` on PATH, or None."""
     return shutil.which(name)
@@ -58,7 +68,7 @@ def version(name: str, *args: str) -> str | None:
             capture_output=True,
             text=True,
             timeout=30,
-            env={**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1"},
+            env=quiet_env(),
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -8,7 +8,6 @@ Vagrant finds a user GAEV did not see, it asks, cannot, and fails instead of del
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,11 +22,7 @@ TIMEOUT_S = 600
 
 def vagrant_env(vagrant_home: Path | None = None) -> dict[str, str]:
     """Vagrant's environment: the given cache, no update checks, no colours."""
-    env = {**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1",
-           "VAGRANT_NO_COLOR": "1"}
-    if vagrant_home is not None:
-        env["VAGRANT_HOME"] = str(vagrant_home)
-    return env
+    return tools.quiet_env(**({"VAGRANT_HOME": str(vagrant_home)} if vagrant_home is not None else {}))
 
 
 @functools.lru_cache(maxsize=4)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from filelock import Timeout
 
+from gaev_tui import tools
 from gaev_tui.build import process
 from gaev_tui.build.checksum import Cancelled, write_checksum
 from gaev_tui.build.logstore import LogWriter
@@ -40,7 +41,6 @@ from gaev_tui.build.stages import (
 from gaev_tui.fsutil import atomic_write
 
 _POLICIES = {"packer": process.PACKER, "vagrant": process.VAGRANT, "vagrant-ssh": process.VAGRANT}
-BASE_ENV = {"VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1", "VAGRANT_NO_COLOR": "1"}
 
 
 @dataclass
@@ -168,7 +168,7 @@ class Pipeline:
                 output.unlink()  # left by a crashed build; vagrant refuses to overwrite
         runner = process.Runner(
             stage.argv, on_batch, cwd=self.project.dir / stage.cwd,
-            env={**os.environ, **BASE_ENV, **stage.env}, policy=_POLICIES.get(stage.tool, process.DEFAULT),
+            env=tools.quiet_env(**stage.env), policy=_POLICIES.get(stage.tool, process.DEFAULT),
         )
         with self._lock:
             if self._cancel.is_set() and not stage.cleanup:

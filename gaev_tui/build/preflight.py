@@ -34,7 +34,7 @@ def run_command(argv: list[str]) -> tuple[int, str] | None:
     try:
         done = subprocess.run(
             argv, capture_output=True, text=True, errors="replace", timeout=60,
-            stdin=subprocess.DEVNULL, env={**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1"},
+            stdin=subprocess.DEVNULL, env=tools.quiet_env(),
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -7,7 +7,6 @@ second with plugins) is paid on every refresh; ``vagrant status`` is there too.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def _run(argv: list[str], cwd: Path | None = None, timeout: float = 60) -> subpr
     try:
         return subprocess.run(
             argv, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=timeout,
-            env={**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1"}, stdin=subprocess.DEVNULL,
+            env=tools.quiet_env(), stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.SubprocessError):
         return None
