@@ -8,7 +8,7 @@ and checked here, so a project still builds after the catalogue it came from cha
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -33,6 +33,7 @@ class BuildProject:
     base_box_name: str | None = None
     base_box_version: str | None = None
     family: str | None = None  # OS family: "windows" guests have no ssh manifest fetch
+    spec: dict = field(default_factory=dict, compare=False, repr=False)  # gaev.yaml as read
 
     @property
     def builds_dir(self) -> Path:
@@ -104,6 +105,7 @@ def load_project(directory: Path) -> BuildProject:
         base_box_name=lock_box.get("name") or base.get("name"),
         base_box_version=lock_box.get("version") or base.get("version"),
         family=family if isinstance(family, str) else None,
+        spec=spec,
     )
 
 

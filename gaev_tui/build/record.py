@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from gaev_tui import tools
 from gaev_tui.boxcache import records
 from gaev_tui.build.project import BuildProject
@@ -16,14 +14,10 @@ FILE_BOX_VERSION = "0"
 
 
 def record_build(project: BuildProject, sha256: str) -> None:
-    try:
-        spec = yaml.safe_load((project.dir / "gaev.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        spec = {}
     used = {"vagrant": tools.version("vagrant")}
     if project.base_box_build == "packer":
         used["packer"] = tools.version("packer", "version")
     records.record_built(
-        project.name, FILE_BOX_VERSION, project.provider, checksum=sha256, spec=spec,
+        project.name, FILE_BOX_VERSION, project.provider, checksum=sha256, spec=project.spec,
         tools={name: value for name, value in used.items() if value}, box_file=str(Path(project.box_path).resolve()),
     )
