@@ -149,10 +149,8 @@ def _extra_files(spec: Spec, catalog: Catalog) -> dict[str, str | bytes]:
     """Files other parts of GAEV add (Packer templates when the base box is built)."""
     if spec.base_box.build != "packer":
         return {}
-    try:
-        from gaev_tui.packer.render import render_packer
-    except ModuleNotFoundError:
-        raise GaevError("this GAEV cannot build base boxes with Packer yet") from None
+    from gaev_tui.packer.render import render_packer  # only projects that build their base box
+
     return render_packer(spec, catalog)
 
 
