@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from gaev_tui.build.checksum import sha256_file
+from gaev_tui.boxbuild.checksum import sha256_file
 
 
 def timed(fn):

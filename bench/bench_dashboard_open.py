@@ -25,7 +25,7 @@ from bench_log_open import drop_cache, make_log
 
 
 def finished_job(job_id: str, log: Path | None):
-    from gaev_tui.build import jobs
+    from gaev_tui.boxbuild import jobs
 
     job = jobs.Job(job_id, "/nowhere/bench", "bench", "libvirt", status="ok", created=time.time() - 60,
                    finished=time.time(), message="built")
@@ -42,10 +42,10 @@ async def open_job(job_id: str, last_line: str) -> tuple[float, float]:
     """Seconds until the last line shows, then until one earlier page shows."""
     from textual.app import App
 
-    from gaev_tui.build.disk import DiskFree
-    from gaev_tui.build.vmstate import VmInfo
+    from gaev_tui.boxbuild.disk import DiskFree
+    from gaev_tui.boxbuild.vmstate import VmInfo
     from gaev_tui.screens.dashboard import DashboardScreen
-    from gaev_tui.widgets.build.sources import Sources
+    from gaev_tui.widgets.dashboard.sources import Sources
 
     sources = Sources(estimate=lambda p: ({}, {}), disks=lambda places: [DiskFree("project", Path("/"), 1, 1, 1)],
                       vm=lambda p, prov: VmInfo("not_created"), vagrant_status=lambda p: None)

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gaev_tui.build.logstore import LogWriter
-from gaev_tui.build.process import Runner
+from gaev_tui.boxbuild.logstore import LogWriter
+from gaev_tui.boxbuild.process import Runner
 
 # Realistic lines: provisioning output with some colour codes and a \r progress line.
 CHILD = r"""

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from gaev_tui.build.logstore import LogReader
+from gaev_tui.boxbuild.logstore import LogReader
 
 PAGE_LINES = 50
 

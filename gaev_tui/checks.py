@@ -69,7 +69,7 @@ def check_spec(project: Path) -> Iterator[CheckResult]:
     from gaev_tui.catalog import load_catalog
     from gaev_tui.errors import InputError
     from gaev_tui.render import plan_changes, render_project
-    from gaev_tui.spec import load_spec
+    from gaev_tui.envspec import load_spec
 
     if not (project / "gaev.yaml").exists():
         yield CheckResult("gaev.yaml", "failed", "no gaev.yaml: not a GAEV project")

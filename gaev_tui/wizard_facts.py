@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gaev_tui.catalog import App, BoxRef, Catalog
-from gaev_tui.spec import required_memory_mb
+from gaev_tui.envspec import required_memory_mb
 # The spec parser owns which package categories each OS family installs.
-from gaev_tui.spec.parse import package_categories
+from gaev_tui.envspec.parse import package_categories
 from gaev_tui.wizard_state import WizardState
 
 CATEGORY_LABELS = {

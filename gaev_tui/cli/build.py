@@ -32,7 +32,7 @@ def _print(lines: list[str]) -> None:
 
 def _preflight_ok(project, assume_yes: bool) -> bool:
     """Show the checks; errors stop, warnings ask (or need --yes off a terminal)."""
-    from gaev_tui.build.preflight import preflight, worst
+    from gaev_tui.boxbuild.preflight import preflight, worst
 
     checks = preflight(project)
     _print([f"[preflight] {c.level}: {c.message}" + (f" (hint: {c.hint})" if c.hint and c.level != "ok" else "")
@@ -56,9 +56,9 @@ def _preflight_ok(project, assume_yes: bool) -> bool:
 
 
 def run(args) -> int:
-    from gaev_tui.build import jobs
-    from gaev_tui.build.project import load_project
-    from gaev_tui.build.runner import run_job
+    from gaev_tui.boxbuild import jobs
+    from gaev_tui.boxbuild.project import load_project
+    from gaev_tui.boxbuild.runner import run_job
 
     project = load_project(args.dir)  # InputError: exit 2 with file and field
     if not _preflight_ok(project, args.yes):

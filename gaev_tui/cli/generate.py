@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from gaev_tui.catalog import load_catalog
     from gaev_tui.render import render_project, write_project
-    from gaev_tui.spec import load_spec
+    from gaev_tui.envspec import load_spec
 
     catalog = load_catalog()
     spec = load_spec(args.spec, catalog)

@@ -35,7 +35,7 @@ def _started(job) -> str:
 
 
 def run_jobs(args) -> int:
-    from gaev_tui.build import jobs
+    from gaev_tui.boxbuild import jobs
 
     if args.cancel:
         job = _find(args.cancel)
@@ -61,7 +61,7 @@ def run_jobs(args) -> int:
 
 
 def _find(job_id):
-    from gaev_tui.build import jobs
+    from gaev_tui.boxbuild import jobs
 
     job = jobs.find_job(job_id)
     if job is None:
@@ -81,7 +81,7 @@ def _exit_code(status: str) -> int:
 
 
 def run_attach(args) -> int:
-    from gaev_tui.build.logstore import LogReader
+    from gaev_tui.boxbuild.logstore import LogReader
 
     job = _find(args.job)
     deadline = time.monotonic() + 30
@@ -102,7 +102,7 @@ def run_attach(args) -> int:
 
 
 def _follow(job, reader) -> int:
-    from gaev_tui.build import jobs
+    from gaev_tui.boxbuild import jobs
 
     checked = 0.0
     while True:

@@ -24,9 +24,9 @@ import sys
 import time
 from pathlib import Path
 
-from gaev_tui.build.checksum import sha256_file
-from gaev_tui.build.project import BuildProject
-from gaev_tui.build.stages import Stage
+from gaev_tui.boxbuild.checksum import sha256_file
+from gaev_tui.boxbuild.project import BuildProject
+from gaev_tui.boxbuild.stages import Stage
 from gaev_tui.fsutil import atomic_write
 from gaev_tui.packer.tool import knows_plugins_block, packer_version, template_for
 

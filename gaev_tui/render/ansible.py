@@ -12,8 +12,8 @@ from typing import Any
 import yaml
 
 from gaev_tui.catalog import Catalog
-from gaev_tui.spec import Spec
-from gaev_tui.spec.dump import _Dumper
+from gaev_tui.envspec import Spec
+from gaev_tui.envspec.dump import _Dumper
 
 MANIFEST_PATH = "/var/lib/gaev/manifest.json"
 DEFAULT_VENV = "/opt/gaev/venv"

@@ -11,7 +11,7 @@ from gaev_tui.errors import GaevError
 from gaev_tui.escape import ruby
 from gaev_tui.render import ansible
 from gaev_tui.render.templating import render, static_tree
-from gaev_tui.spec import Spec, dump_spec
+from gaev_tui.envspec import Spec, dump_spec
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 from textual.worker import Worker, WorkerState
 
-from gaev_tui.build import jobs
-from gaev_tui.build.jobs import Job
-from gaev_tui.widgets.build.sources import Sources, duration_text
+from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.jobs import Job
+from gaev_tui.widgets.dashboard.sources import Sources, duration_text
 
 STATUS_STYLE = {"running": "bold yellow", "starting": "yellow", "ok": "green", "failed": "bold red",
                 "cancelled": "red", "lost": "bold magenta"}

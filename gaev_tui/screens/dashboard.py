@@ -1,6 +1,6 @@
 """The build dashboard: live log, stages, disk and VM of one build job.
 
-Builds always run as detached jobs (``gaev_tui.build.runner`` in its own session) and
+Builds always run as detached jobs (``gaev_tui.boxbuild.runner`` in its own session) and
 the dashboard follows their files, exactly like ``gaev attach``: leaving the screen
 (detach) never stops a build, and the Builds screen re-opens it the same way.
 """
@@ -17,17 +17,17 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from gaev_tui.build import jobs
-from gaev_tui.build.jobs import Job
+from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.jobs import Job
 from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
 from gaev_tui.screens.preflight import start_build
-from gaev_tui.widgets.build.disk_pane import DiskPane
-from gaev_tui.widgets.build.follower import JobFollower, Update
-from gaev_tui.widgets.build.job_title import JobTitle
-from gaev_tui.widgets.build.log_pane import BuildLog, LogPane
-from gaev_tui.widgets.build.sources import Sources
-from gaev_tui.widgets.build.stages_pane import StagesPane
-from gaev_tui.widgets.build.vm_pane import VmPane
+from gaev_tui.widgets.dashboard.disk_pane import DiskPane
+from gaev_tui.widgets.dashboard.follower import JobFollower, Update
+from gaev_tui.widgets.dashboard.job_title import JobTitle
+from gaev_tui.widgets.dashboard.log_pane import BuildLog, LogPane
+from gaev_tui.widgets.dashboard.sources import Sources
+from gaev_tui.widgets.dashboard.stages_pane import StagesPane
+from gaev_tui.widgets.dashboard.vm_pane import VmPane
 
 
 class DashboardScreen(Screen):

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.screen import Screen
 
 from gaev_tui.catalog import Catalog
-from gaev_tui.spec import load_spec
+from gaev_tui.envspec import load_spec
 from gaev_tui.wizard_state import WizardState
 
 _STEPS = (

@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from gaev_tui.build import jobs
-from gaev_tui.build.logstore import LogWriter
-from gaev_tui.build.preflight import Check, worst
-from gaev_tui.build.project import BuildProject, load_project
+from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.logstore import LogWriter
+from gaev_tui.boxbuild.preflight import Check, worst
+from gaev_tui.boxbuild.project import BuildProject, load_project
 from gaev_tui.widgets.confirm import ConfirmScreen
 
 MARK = {"ok": ("✓ ", "green"), "warn": ("! ", "bold yellow"), "error": ("✗ ", "bold red")}

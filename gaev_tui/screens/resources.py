@@ -11,7 +11,7 @@ from textual.widgets import Static
 from gaev_tui import names
 from gaev_tui.errors import InputError
 from gaev_tui.screens.step import StepScreen
-from gaev_tui.spec import required_memory_mb
+from gaev_tui.envspec import required_memory_mb
 from gaev_tui.widgets.field import Field
 from gaev_tui.wizard_state import display_path, parse_folders
 

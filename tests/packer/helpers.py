@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gaev_tui.catalog import load_catalog
 from gaev_tui.render import render_project
-from gaev_tui.spec import Spec, parse_spec_text
+from gaev_tui.envspec import Spec, parse_spec_text
 
 
 def catalog():

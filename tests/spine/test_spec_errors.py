@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gaev_tui.errors import InputError
-from gaev_tui.spec import dump_spec, parse_spec_text
+from gaev_tui.envspec import dump_spec, parse_spec_text
 
 BASE = "name: vm1\nos: ubuntu-22.04\nprovider: virtualbox\n"
 

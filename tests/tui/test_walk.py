@@ -12,7 +12,7 @@ from gaev_tui.app import make_app
 from gaev_tui.catalog import load_catalog
 from gaev_tui.checks import validate_project
 from gaev_tui.cli.main import main as gaev
-from gaev_tui.spec import load_spec
+from gaev_tui.envspec import load_spec
 from gaev_tui.wizard_state import WizardState
 from tests.toolcheck import need_tool
 from tests.tui.conftest import FACTS

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from gaev_tui.build import jobs
-from gaev_tui.build.groups import group_members
-from gaev_tui.build.jobs import process_start
-from gaev_tui.build.preflight import Check
-from gaev_tui.build.vmstate import VmInfo
-from gaev_tui.widgets.build.sources import Sources
-from tests.build.conftest import write_project
+from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.groups import group_members
+from gaev_tui.boxbuild.jobs import process_start
+from gaev_tui.boxbuild.preflight import Check
+from gaev_tui.boxbuild.vmstate import VmInfo
+from gaev_tui.widgets.dashboard.sources import Sources
+from tests.boxbuild.conftest import write_project
 from tests.fakebin import install_fake_tool
 
 FAKE = Path(__file__).parent / "fake_vagrant.py"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 
-from gaev_tui.build import jobs
-from gaev_tui.build.logstore import LogWriter
-from gaev_tui.build.stages import Stage
+from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.logstore import LogWriter
+from gaev_tui.boxbuild.stages import Stage
 
 T0 = 1709294400.0  # 2024-03-01 12:00 UTC
 

@@ -3,11 +3,11 @@ log files, and a scripted ``vagrant`` that prints a lot and can be made to hang.
 
 from __future__ import annotations
 
-from gaev_tui.build import jobs
+from gaev_tui.boxbuild import jobs
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
 from gaev_tui.screens.dashboard import DashboardScreen
-from gaev_tui.widgets.build.stages_pane import StagesPane
+from gaev_tui.widgets.dashboard.stages_pane import StagesPane
 from tests.tui_build.conftest import (
     ScreenApp,
     alive,

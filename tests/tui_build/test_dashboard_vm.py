@@ -13,8 +13,8 @@ import pytest
 
 from gaev_tui.screens.dashboard import DashboardScreen
 from gaev_tui.screens.preflight import PreflightScreen
-from gaev_tui.widgets.build.sources import Sources
-from gaev_tui.widgets.build.stages_pane import StagesPane
+from gaev_tui.widgets.dashboard.sources import Sources
+from gaev_tui.widgets.dashboard.stages_pane import StagesPane
 from tests.toolcheck import need_tool
 from tests.tui_build.conftest import ScreenApp, sync, wait_for
 from tests.vmbox.fixtures import *  # noqa: F403 - the real-VM fixtures, found by name

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from gaev_tui.build.logstore import LogReader
-from gaev_tui.widgets.build.follower import JobFollower
-from gaev_tui.widgets.build.log_window import earlier_window
-from gaev_tui.widgets.build.sources import duration_text, still_needed
+from gaev_tui.boxbuild.logstore import LogReader
+from gaev_tui.widgets.dashboard.follower import JobFollower
+from gaev_tui.widgets.dashboard.log_window import earlier_window
+from gaev_tui.widgets.dashboard.sources import duration_text, still_needed
 from tests.tui_build.jobfiles import make_job, stages, write_lines
 
 NEEDS = {"VAGRANT_HOME": 10, "project": 20, "image store": 30}

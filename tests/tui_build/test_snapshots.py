@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from gaev_tui.build.disk import DiskFree
-from gaev_tui.build.vmstate import MachineStatus, VmInfo
+from gaev_tui.boxbuild.disk import DiskFree
+from gaev_tui.boxbuild.vmstate import MachineStatus, VmInfo
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.dashboard import DashboardScreen
-from gaev_tui.widgets.build.sources import Sources
+from gaev_tui.widgets.dashboard.sources import Sources
 from tests.tui_build.conftest import ScreenApp, wait_for
 from tests.tui_build.jobfiles import T0, make_job
 

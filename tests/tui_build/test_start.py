@@ -3,8 +3,8 @@ a project that cannot be read says why (no traceback)."""
 
 from __future__ import annotations
 
-from gaev_tui.build import jobs
-from gaev_tui.build.preflight import Check
+from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.preflight import Check
 from gaev_tui.screens.dashboard import DashboardScreen
 from gaev_tui.screens.preflight import PreflightScreen
 from tests.tui_build.conftest import ScreenApp, quiet_sources, sync, wait_for

@@ -4,7 +4,7 @@ one; "Build now" runs the real pre-flight checks on the written project."""
 from __future__ import annotations
 
 from gaev_tui.app import make_app
-from gaev_tui.build import jobs
+from gaev_tui.boxbuild import jobs
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.dashboard import DashboardScreen
 from tests.tui.conftest import FACTS

@@ -1,0 +1,215 @@
+"""Checks before a build starts: tools, virtualisation, free disk against an estimate.
+
+Each check gives one :class:`Check` with a level (ok / warn / error), one line saying
+what was found and a hint saying what to do. Errors stop the build; warnings ask.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gaev_tui import paths, tools
+from gaev_tui.boxcache.text import human_bytes
+from gaev_tui.boxbuild import disk
+from gaev_tui.boxbuild.project import BuildProject
+
+GIB = 1 << 30
+#: Guessed size of a base box not yet downloaded (a minimal Linux box is 0.5-2 GB).
+UNKNOWN_BOX = 2 * GIB
+LIBVIRT_URI = "qemu:///system"
+LIBVIRT_IMAGES = Path("/var/lib/libvirt/images")  # vagrant-libvirt's "default" pool
+PROVIDER_TOOLS = {"libvirt": "virsh", "virtualbox": "VBoxManage"}
+
+#: Runs a command and returns (exit code, stdout + stderr); None when it cannot start.
+Run = Callable[[list[str]], "tuple[int, str] | None"]
+
+
+def run_command(argv: list[str]) -> tuple[int, str] | None:
+    """The default :data:`Run`: a real subprocess with a timeout."""
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, text=True, errors="replace", timeout=60,
+            stdin=subprocess.DEVNULL, env=tools.quiet_env(),
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.returncode, done.stdout + done.stderr
+
+
+@dataclass(frozen=True)
+class Check:
+    """One pre-flight finding."""
+
+    level: str  # "ok", "warn" or "error"
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Bytes the build will write, per stage and place (rough, on the safe side)."""
+
+    per_stage: dict[str, dict[str, int]]  # stage id -> place label -> bytes
+    places: dict[str, Path]
+
+    @property
+    def needs(self) -> dict[str, int]:
+        """Total per place for the whole build."""
+        return self.remaining(set())
+
+    def remaining(self, done: set[str]) -> dict[str, int]:
+        """Per place, what the stages not in ``done`` will still write (the Disk pane
+        compares this with the free space while the build runs)."""
+        total: dict[str, int] = dict.fromkeys(self.places, 0)
+        for stage, needs in self.per_stage.items():
+            if stage not in done:
+                for label, amount in needs.items():
+                    total[label] = total.get(label, 0) + amount
+        return total
+
+
+# Tools ``vagrant package`` itself runs: bsdtar always, libguestfs + qemu-img for libvirt.
+PACKAGE_TOOLS = {
+    "bsdtar": "install bsdtar: 'apt-get install libarchive-tools'",
+    "qemu-img": "install QEMU tools: 'apt-get install qemu-utils'",
+    "virt-sysprep": "install libguestfs: 'apt-get install libguestfs-tools'",
+    "virt-sparsify": "install libguestfs: 'apt-get install libguestfs-tools'",
+}
+
+
+def check_tools(project: BuildProject) -> list[Check]:
+    """Vagrant, Packer when the base box is built, the provider's tool, packaging tools."""
+    names = ["vagrant"]
+    if project.base_box_build == "packer":
+        names.append("packer")
+    if project.provider in PROVIDER_TOOLS:
+        names.append(PROVIDER_TOOLS[project.provider])
+    names.append("bsdtar")
+    if project.provider == "libvirt":
+        names += ["qemu-img", "virt-sysprep", "virt-sparsify"]
+    out = []
+    for name in names:
+        path = tools.which(name)
+        if path:
+            out.append(Check("ok", f"{name} found at {path}"))
+        else:
+            hint = tools.TOOLS[name].hint if name in tools.TOOLS else PACKAGE_TOOLS.get(name, f"install {name}")
+            out.append(Check("error", f"{name} is not installed (not on PATH)", hint))
+    return out
+
+
+def check_libvirt(project: BuildProject, run: Run) -> list[Check]:
+    """The vagrant-libvirt plugin, a reachable libvirtd, and KVM or the slow driver."""
+    out = []
+    if tools.which("vagrant"):
+        done = run([tools.which("vagrant"), "plugin", "list", "--machine-readable"])
+        if done is not None and re.search(r"^\d*,,plugin-name,vagrant-libvirt$", done[1], re.M):
+            out.append(Check("ok", "vagrant-libvirt plugin installed"))
+        else:
+            out.append(Check("error", "the vagrant-libvirt plugin is not installed",
+                             "'apt-get install vagrant-libvirt' or 'vagrant plugin install vagrant-libvirt'"))
+    if tools.which("virsh"):
+        done = run([tools.which("virsh"), "-c", LIBVIRT_URI, "uri"])
+        if done is not None and done[0] == 0:
+            out.append(Check("ok", f"libvirtd reachable at {LIBVIRT_URI}"))
+        else:
+            why = done[1].strip().splitlines()[-1] if done and done[1].strip() else "no answer"
+            out.append(Check("error", f"libvirtd is not reachable at {LIBVIRT_URI}: {why}",
+                             "start it ('systemctl start libvirtd', or 'virtlogd -d; libvirtd -d') "
+                             "and make sure you are in the 'libvirt' group"))
+    if project.driver == "qemu":
+        out.append(Check("warn", "software emulation (driver 'qemu'): the build will be slow (tens of minutes)",
+                         "use driver 'kvm' on a machine where /dev/kvm works"))
+    elif os.access("/dev/kvm", os.R_OK | os.W_OK):
+        out.append(Check("ok", "KVM usable (/dev/kvm)"))
+    else:
+        out.append(Check("error", "KVM is not usable here (/dev/kvm missing or not accessible)",
+                         "join the 'kvm' group, or set provider_options: {driver: qemu} in gaev.yaml (slow)"))
+    return out
+
+
+def check_virtualbox(run: Run) -> list[Check]:
+    """VBoxManage answers (its kernel modules are loaded)."""
+    vbox = tools.which("VBoxManage")
+    if not vbox:
+        return []  # check_tools already said it is missing
+    done = run([vbox, "--version"])
+    if done is None or done[0] != 0:
+        return [Check("error", "VBoxManage does not run", "reinstall VirtualBox; run 'VBoxManage --version' to see why")]
+    return [Check("ok", f"VirtualBox {done[1].strip().splitlines()[0] if done[1].strip() else ''}".rstrip())]
+
+
+def image_store(project: BuildProject, run: Run) -> Path | None:
+    """Where the provider keeps VM disks: libvirt's default pool, VirtualBox's VM folder."""
+    if project.provider == "libvirt":
+        virsh = tools.which("virsh")
+        done = run([virsh, "-c", LIBVIRT_URI, "pool-dumpxml", "default"]) if virsh else None
+        match = re.search(r"<path>([^<]+)</path>", done[1]) if done and done[0] == 0 else None
+        return Path(match[1]) if match else LIBVIRT_IMAGES
+    if project.provider == "virtualbox":
+        return Path.home() / "VirtualBox VMs"
+    return None
+
+
+def base_box_size(project: BuildProject) -> int | None:
+    """Allocated size of the base box if Vagrant already has it, else None."""
+    from gaev_tui.boxcache.scan import scan
+
+    boxes, _ = scan(paths.vagrant_home())
+    sizes = [b.size_bytes for b in boxes if b.name == project.base_box_name and b.provider == project.provider
+             and (project.base_box_version in (None, b.version))]
+    return max(sizes) if sizes else None
+
+
+def estimate(project: BuildProject, run: Run) -> Estimate:
+    """Needs per place: the box download, the VM disk up to its cap, the packaged box.
+
+    ``vagrant package`` exports the VM disk into a temporary dir under VAGRANT_HOME,
+    then compresses it into the project dir (the box is at most that disk's size).
+    """
+    have = base_box_size(project)
+    base = have if have is not None else UNKNOWN_BOX
+    vm_disk = max(base, (project.disk_gb or 0) * GIB)
+    places = {"VAGRANT_HOME": paths.vagrant_home(), "project": project.dir}
+    up = {"VAGRANT_HOME": 0 if have is not None else base}
+    store = image_store(project, run)
+    if store is not None:
+        places["image store"] = store
+        up["image store"] = base + vm_disk
+    package = {"VAGRANT_HOME": vm_disk, "project": vm_disk}
+    return Estimate({"up": up, "package": package}, places)
+
+
+def check_disk(project: BuildProject, run: Run) -> list[Check]:
+    """Free space of each place against what the build will write there."""
+    est = estimate(project, run)
+    disks = disk.snapshot(est.places)
+    out = [Check("warn", f"not enough free disk for {' + '.join(s.labels)}: {human_bytes(s.free)} free, "
+                         f"about {human_bytes(s.needed)} needed",
+                 "free space (e.g. 'gaev boxes prune') or move VAGRANT_HOME / the project")
+           for s in disk.shortfalls(disks, est.needs)]
+    if not out:
+        out.append(Check("ok", "free disk: " + ", ".join(
+            f"{d.label} {human_bytes(d.free)}" for d in disks if d.free is not None)))
+    return out
+
+
+def preflight(project: BuildProject, run: Run = run_command) -> list[Check]:
+    """Every check for ``project``, in the order a user reads them."""
+    checks = check_tools(project)
+    if project.provider == "libvirt":
+        checks += check_libvirt(project, run)
+    elif project.provider == "virtualbox":
+        checks += check_virtualbox(run)
+    return checks + check_disk(project, run)
+
+
+def worst(checks: list[Check]) -> str:
+    """``error`` if any check failed, else ``warn`` if any warned, else ``ok``."""
+    levels = {c.level for c in checks}
+    return "error" if "error" in levels else "warn" if "warn" in levels else "ok"

@@ -1,0 +1,124 @@
+"""The stages of a build, planned from a project: exact command lines, environment,
+and the state each stage is in. :mod:`gaev_tui.boxbuild.pipeline` runs them."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from gaev_tui.boxbuild.lines import collapse_cr
+from gaev_tui.boxbuild.machine_readable import Summary, parse_line
+from gaev_tui.boxbuild.project import BuildProject
+
+PENDING, RUNNING, OK, FAILED, CANCELLED, SKIPPED = "pending", "running", "ok", "failed", "cancelled", "skipped"
+GUEST_MANIFEST = "/var/lib/gaev/manifest.json"
+
+
+@dataclass
+class Stage:
+    """One step of the pipeline and what happened to it."""
+
+    id: str  # "base-box", "up", "manifest", "package", "checksum", "destroy"
+    title: str
+    argv: list[str] | None = None  # None: done inside GAEV (checksum)
+    env: dict[str, str] = field(default_factory=dict)  # added to the environment
+    tool: str = ""  # "vagrant" / "packer": decides the cancel signals and output parsing
+    cwd: str = ""  # relative to the project dir
+    cleanup: bool = False  # runs even after a failure or a cancel (destroying the VM)
+    state: str = PENDING
+    started_at: float | None = None  # epoch seconds
+    duration: float | None = None
+    detail: str = ""  # why it failed or was skipped
+    log_line: int | None = None  # 1-based line of the job log where its output starts
+
+    @property
+    def command(self) -> str:
+        """The command line exactly as run, environment additions first."""
+        if self.argv is None:
+            return self.title
+        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
+        return (env + " " if env else "") + shlex.join(self.argv)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Stage:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def partial(path: Path) -> Path:
+    """Where a result is written until the whole build succeeded."""
+    return path.with_name(f".{path.name}.partial")
+
+
+def base_box_stages(project: BuildProject) -> list[Stage]:
+    """HOOK for the Packer issue: stages that build the base box with Packer.
+
+    Runs ``packer build`` in ``packer/``: on the JSON template if there is one, else on
+    the folder (HCL2 templates split over several ``*.pkr.hcl`` files). Adding the
+    resulting box to Vagrant under the name the Vagrantfile uses (``vagrant box add``)
+    is to be appended here when the Packer templates are wired in.
+    """
+    if (project.dir / "packer" / "build.pkr.hcl").exists():
+        # GAEV's generated HCL2 template: gaev_tui.packer.stage builds it (without the
+        # plugins file on Packer < 1.7) and adds the box to Vagrant with its checksum.
+        from gaev_tui.packer.stage import base_box_stages as packer_stages
+
+        return packer_stages(project)
+    templates = sorted((project.dir / "packer").glob("*.json"))
+    argv = ["packer", "build", "-machine-readable", "-force", templates[0].name if templates else "."]
+    return [Stage("base-box", "Build the base box (packer build)", argv, tool="packer", cwd="packer")]
+
+
+def plan(project: BuildProject, keep_vm: bool = False) -> list[Stage]:
+    """The stages that apply to ``project``, in order."""
+    stages = base_box_stages(project) if project.base_box_build == "packer" else []
+    stages.append(Stage("up", "Create and provision the VM (vagrant up)",
+                        ["vagrant", "up", f"--provider={project.provider}", "--machine-readable"], tool="vagrant"))
+    manifest = Stage("manifest", "Fetch the guest's package manifest",
+                     ["vagrant", "ssh", "-c", f"sudo cat {GUEST_MANIFEST}"], tool="vagrant-ssh")
+    if project.family == "windows":
+        manifest.state, manifest.detail = SKIPPED, "Windows guests have no ssh manifest"
+    stages.append(manifest)
+    env = {}
+    if project.provider == "libvirt" and project.driver == "qemu":
+        # libguestfs (virt-sysprep) would try KVM and fail without it: use its direct
+        # backend with software emulation, like the VM itself.
+        env = {"LIBGUESTFS_BACKEND": "direct", "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg"}
+    box = partial(project.box_path)
+    stages.append(Stage("package", "Package the VM into a box (vagrant package)",
+                        ["vagrant", "package", "--output", str(box), "--machine-readable"], env=env, tool="vagrant"))
+    stages.append(Stage("checksum", f"sha256 {project.box_path.name}"))
+    destroy = Stage("destroy", "Destroy the build VM (vagrant destroy)", ["vagrant", "destroy", "-f", "--machine-readable"],
+                    tool="vagrant", cleanup=True)
+    if keep_vm:
+        destroy.state, destroy.detail = SKIPPED, "--keep-vm"
+    stages.append(destroy)
+    return stages
+
+
+class ToolText:
+    """Turns a tool's machine-readable lines into what a person reads, and keeps the
+    artifacts and errors they announced. Other lines pass through unchanged."""
+
+    def __init__(self) -> None:
+        self.summary = Summary()
+
+    def __call__(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            record = parse_line(line)
+            if record is None:
+                out.append(line)
+                continue
+            self.summary.feed(record)
+            if record.type == "ui":
+                text = record.text
+                if "\n" in text or "\r" in text:
+                    out.extend(collapse_cr(part) for part in text.split("\n"))
+                else:
+                    out.append(text)
+        return out

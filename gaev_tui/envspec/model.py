@@ -1,0 +1,76 @@
+"""The checked, immutable form of a spec. Only :mod:`gaev_tui.envspec.parse` builds it
+from user input, so every instance here has passed validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SPEC_KEYS = (
+    "name", "description", "os", "provider", "provider_options", "base_box", "hostname",
+    "resources", "network", "shared_folders", "packages", "apps", "timezone", "locale",
+)
+
+
+@dataclass(frozen=True)
+class BaseBox:
+    """The box the final VM starts from: a published one, or one built with Packer."""
+
+    name: str | None = None  # None: the catalogue's default for the OS and provider
+    version: str | None = None  # None: the newest
+    build: str | None = None  # "packer": build it from the OS installer ISO
+
+
+@dataclass(frozen=True)
+class Resources:
+    cpus: int = 2
+    memory_mb: int = 2048
+    disk_gb: int | None = None  # cap of the VM's disk; None: the base box's size
+
+
+@dataclass(frozen=True)
+class ForwardedPort:
+    guest: int
+    host: int
+    protocol: str = "tcp"
+
+
+@dataclass(frozen=True)
+class Network:
+    private_network: str | None = None  # "dhcp" or an IPv4 address
+    forwarded_ports: tuple[ForwardedPort, ...] = ()
+
+
+@dataclass(frozen=True)
+class SharedFolder:
+    host: str  # relative to the project directory, or absolute
+    guest: str
+
+
+@dataclass(frozen=True)
+class Packages:
+    apt: tuple[str, ...] = ()  # system packages (apt on Debian/Ubuntu, dnf on RHEL-family)
+    python: tuple[str, ...] = ()  # PEP 508 requirements
+    r: tuple[str, ...] = ()  # CRAN, "name" or "name@version"
+    bioconductor: tuple[str, ...] = ()
+    choco: tuple[str, ...] = ()  # Windows (Chocolatey), "id" or "id@version"
+
+    def is_empty(self) -> bool:
+        return not (self.apt or self.python or self.r or self.bioconductor or self.choco)
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    os: str
+    provider: str
+    description: str = ""
+    provider_options: dict[str, object] = field(default_factory=dict)
+    base_box: BaseBox = BaseBox()
+    hostname: str | None = None
+    resources: Resources = Resources()
+    network: Network = Network()
+    shared_folders: tuple[SharedFolder, ...] = ()
+    packages: Packages = Packages()
+    apps: tuple[str, ...] = ()
+    timezone: str | None = None
+    locale: str | None = None

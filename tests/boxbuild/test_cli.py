@@ -1,0 +1,137 @@
+"""``gaev build`` / ``gaev jobs`` / ``gaev attach`` as a user runs them (real processes,
+scripted ``vagrant``). The project uses a provider with no host-specific checks so the
+pre-flight only looks at vagrant, bsdtar and disk space."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from gaev_tui.boxbuild import jobs
+from tests.boxbuild.conftest import write_project
+
+
+def gaev(*args, env=None, timeout=120, **kw):
+    return subprocess.run([sys.executable, "-m", "gaev_tui", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env or os.environ.copy(), stdin=subprocess.DEVNULL, **kw)
+
+
+@pytest.fixture
+def project(fake_project):
+    write_project(fake_project.dir, provider="docker")
+    return fake_project
+
+
+def test_headless_build_streams_prefixed_lines_and_exits_0(project):
+    done = gaev("build", str(project.dir))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    assert "[preflight] ok: vagrant-libvirt plugin installed" not in out  # not a libvirt project
+    assert "[up] $ vagrant up --provider=docker --machine-readable" in out
+    assert "[up] ==> default: Machine booted and ready!" in out
+    assert out[-1].startswith("[gaev] built ") and (project.dir / "builds" / "demo-docker.box").exists()
+    (job,) = jobs.list_jobs()
+    assert job.status == "ok" and [s["state"] for s in job.stages] == ["ok"] * 5
+
+
+def test_failed_stage_exits_1_and_names_it(project):
+    env = {**os.environ, "FAKE_VAGRANT_FAIL": "up"}
+    done = gaev("build", str(project.dir), env=env)
+    assert done.returncode == 1
+    assert "stage 'up' failed (exit code 1: up went wrong, badly)" in done.stderr
+    assert "build.log (from line 1)" in done.stderr
+    assert not (project.dir / "builds" / "demo-docker.box").exists()
+
+
+def test_bad_input_exits_2(project, tmp_path):
+    assert gaev("build", str(tmp_path / "nowhere")).returncode == 2
+    (project.dir / "gaev.yaml").write_text("name: Not A Valid Name\nprovider: docker\n")
+    done = gaev("build", str(project.dir))
+    assert done.returncode == 2 and "gaev.yaml: name:" in done.stderr
+    assert gaev("attach", "no-such-job").returncode == 2
+
+
+def test_warnings_refuse_off_a_terminal_without_yes(project):
+    write_project(project.dir, provider="docker", extra="resources:\n  disk_gb: 100000000\n")
+    done = gaev("build", str(project.dir))
+    assert done.returncode == 1
+    assert "[preflight] warn: not enough free disk" in done.stdout
+    assert "--yes" in done.stderr
+    assert jobs.list_jobs() == [] and project.calls() == []
+
+
+def test_detach_survives_the_terminal_and_attach_follows(project):
+    env = {**os.environ, "FAKE_VAGRANT_SLOW": "up"}
+    # The "terminal": a session of its own, hung up once the build is detached.
+    terminal = subprocess.Popen([sys.executable, "-m", "gaev_tui", "build", str(project.dir), "--detach", "--yes"],
+                                stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    out, _ = terminal.communicate(timeout=60)
+    assert terminal.returncode == 0 and "[gaev] follow it: gaev attach " in out
+    (job,) = jobs.list_jobs()
+    deadline = time.monotonic() + 30
+    while (job := jobs.load_job(job.id)).status != "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert job.detached and job.pid and os.getsid(job.pid) == job.pid  # its own session
+    assert os.getsid(job.pid) != terminal.pid
+    try:
+        os.killpg(terminal.pid, signal.SIGHUP)  # whatever is left of the terminal's session
+    except ProcessLookupError:
+        pass
+    listed = json.loads(gaev("jobs", "--json").stdout)
+    assert [j["status"] for j in listed] == ["running"]
+    # The runner writes its log in batches: the first lines of `up` may land a moment later.
+    deadline = time.monotonic() + 30
+    while "[up] ==> default: waiting" not in (peek := gaev("attach", "--no-follow", "-n", "5")).stdout:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert peek.returncode == 0 and "[up] ==> default: waiting" in peek.stdout
+    # Follow from now on (no history), then cancel: attach sees the end and exits 1.
+    follower = subprocess.Popen([sys.executable, "-m", "gaev_tui", "attach", job.id, "-n", "0"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    assert gaev("jobs", "--cancel", job.id[:12]).returncode == 0
+    out, err = follower.communicate(timeout=60)
+    assert follower.returncode == 1
+    assert "[up] ==> default: Waiting for cleanup before exiting..." in out
+    assert "[destroy] $ vagrant destroy -f --machine-readable" in out
+    assert f"job {job.id}: cancelled" in err
+    assert jobs.load_job(job.id).status == "cancelled"
+    assert project.commands() == ["up", "destroy"]
+
+
+def test_detached_build_to_the_end(project):
+    done = gaev("build", str(project.dir), "--detach", "--yes")
+    assert done.returncode == 0
+    follow = gaev("attach", "-n", "1000")
+    assert follow.returncode == 0, follow.stderr
+    assert "[up] $ vagrant up --provider=docker --machine-readable" in follow.stdout
+    assert follow.stdout.splitlines()[-1].startswith("[gaev] built ")
+
+
+def test_dead_runner_shows_as_lost(project):
+    job = jobs.new_job(project.dir, "demo", "docker", detached=True, keep_vm=False)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    job.status, job.pid, job.pid_start = "running", gone.pid, "12345"
+    job.save()
+    assert jobs.load_job(job.id).effective_status() == "lost"
+    table = gaev("jobs").stdout
+    assert job.id in table and "lost" in table
+    job.pid, job.pid_start = os.getpid(), jobs.process_start(os.getpid())
+    job.save()
+    assert jobs.load_job(job.id).effective_status() == "running"
+    job.pid_start = "1"  # same pid, another process (pid reuse)
+    job.save()
+    assert jobs.load_job(job.id).effective_status() == "lost"
+
+
+def test_runner_refuses_an_unknown_job():
+    done = subprocess.run([sys.executable, "-m", "gaev_tui.boxbuild.runner", "no-such-job"], capture_output=True, text=True)
+    assert done.returncode == 2 and "no such job" in done.stderr

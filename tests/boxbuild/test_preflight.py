@@ -1,0 +1,111 @@
+"""Pre-flight checks: what is missing is named with its install hint; warnings warn."""
+
+from __future__ import annotations
+
+import pytest
+
+from gaev_tui.boxbuild import preflight as pf
+from gaev_tui.boxbuild.project import load_project
+from tests.boxbuild.conftest import write_project
+from tests.toolcheck import need, need_tool
+
+
+def by_level(checks, level):
+    return [c for c in checks if c.level == level]
+
+
+def answers(plugin=True, libvirtd=True):
+    """A stand-in for running vagrant/virsh, to reach each branch on any machine."""
+    def run(argv):
+        if argv[1:3] == ["plugin", "list"]:
+            return 0, "1,,plugin-name,vagrant-libvirt\n" if plugin else "1,,ui,info,No plugins installed.\n"
+        if "uri" in argv:
+            return (0, "qemu:///system\n") if libvirtd else (1, "error: failed to connect to the hypervisor\n")
+        if "pool-dumpxml" in argv:
+            return 1, "error: pool not found"
+        return 0, ""
+    return run
+
+
+def test_missing_provider_tool_is_named_with_hint(fake_project, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # only the scripted vagrant
+    checks = pf.check_tools(load_project(fake_project.dir))
+    missing = {c.message.split()[0]: c for c in by_level(checks, "error")}
+    assert set(missing) == {"virsh", "bsdtar", "qemu-img", "virt-sysprep", "virt-sparsify"}
+    assert missing["virsh"].message == "virsh is not installed (not on PATH)"
+    assert "apt-get install libvirt-daemon-system libvirt-clients" in missing["virsh"].hint
+    assert "libguestfs-tools" in missing["virt-sysprep"].hint
+    assert by_level(checks, "ok")[0].message.startswith("vagrant found at ")
+
+
+def test_packer_needed_only_for_packer_base_boxes(fake_project):
+    assert not any(c.message.startswith("packer") for c in pf.check_tools(load_project(fake_project.dir)))
+    write_project(fake_project.dir, extra="base_box:\n  build: packer\n")
+    packer = [c for c in pf.check_tools(load_project(fake_project.dir)) if c.message.startswith("packer")]
+    assert len(packer) == 1
+
+
+def test_plugin_and_libvirtd_problems(fake_project, monkeypatch):
+    monkeypatch.setattr(pf.tools, "which", lambda name: f"/usr/bin/{name}")
+    project = load_project(fake_project.dir)
+    errors = by_level(pf.check_libvirt(project, answers(plugin=False, libvirtd=False)), "error")
+    assert [c.message for c in errors] == [
+        "the vagrant-libvirt plugin is not installed",
+        "libvirtd is not reachable at qemu:///system: error: failed to connect to the hypervisor",
+    ]
+    assert "vagrant plugin install vagrant-libvirt" in errors[0].hint
+    assert "libvirtd -d" in errors[1].hint
+
+
+def test_emulation_warns_and_missing_kvm_errors(fake_project, monkeypatch):
+    monkeypatch.setattr(pf.tools, "which", lambda name: f"/usr/bin/{name}")
+    project = load_project(fake_project.dir)  # driver: qemu
+    (warn,) = by_level(pf.check_libvirt(project, answers()), "warn")
+    assert "will be slow" in warn.message
+    write_project(fake_project.dir)
+    (fake_project.dir / "gaev.yaml").write_text("name: demo\nprovider: libvirt\n")  # driver kvm (default)
+    monkeypatch.setattr(pf.os, "access", lambda path, mode: False)
+    (error,) = by_level(pf.check_libvirt(load_project(fake_project.dir), answers()), "error")
+    assert "KVM is not usable" in error.message and "driver: qemu" in error.hint
+
+
+def test_disk_shortfall_warns(fake_project):
+    write_project(fake_project.dir, extra="resources:\n  disk_gb: 100000000\n")
+    (warn,) = pf.check_disk(load_project(fake_project.dir), answers())
+    assert warn.level == "warn" and warn.message.startswith("not enough free disk for ")
+    assert "project" in warn.message and "needed" in warn.message
+    assert pf.worst([pf.Check("ok", ""), warn]) == "warn"
+
+
+def test_estimate_uses_the_pool_path_and_the_disk_cap(fake_project):
+    write_project(fake_project.dir, extra="resources:\n  disk_gb: 30\n")
+    project = load_project(fake_project.dir)
+    est = pf.estimate(project, lambda argv: (0, "<pool><target><path>/srv/images</path></target></pool>"))
+    assert str(est.places["image store"]) == "/srv/images"
+    assert est.needs["project"] == 30 * pf.GIB
+    assert est.needs["image store"] == pf.UNKNOWN_BOX + 30 * pf.GIB  # box not downloaded yet
+    assert est.needs["VAGRANT_HOME"] == pf.UNKNOWN_BOX + 30 * pf.GIB  # download + package export
+    # While building: once the VM is up, only packaging still needs room.
+    assert est.remaining({"up"}) == {"VAGRANT_HOME": 30 * pf.GIB, "project": 30 * pf.GIB, "image store": 0}
+    assert est.remaining({"up", "package"}) == {"VAGRANT_HOME": 0, "project": 0, "image store": 0}
+
+
+def test_virtualbox_missing(fake_project):
+    write_project(fake_project.dir, provider="virtualbox")
+    checks = pf.preflight(load_project(fake_project.dir), answers())
+    (vbox,) = [c for c in checks if c.message.startswith("VBoxManage")]
+    assert vbox.level == "error" and "virtualbox.org" in vbox.hint
+    assert pf.worst(checks) == "error"
+
+
+@pytest.mark.tools
+def test_real_libvirt_host(tmp_path):
+    need_tool("vagrant", "virsh")
+    write_project(tmp_path / "p")
+    checks = pf.preflight(load_project(tmp_path / "p"))
+    messages = [c.message for c in checks]
+    if any(m.startswith("libvirtd is not reachable") for m in messages):
+        need("libvirtd is not running (start it: 'virtlogd -d; libvirtd -d')")
+    assert "vagrant-libvirt plugin installed" in messages
+    assert "libvirtd reachable at qemu:///system" in messages
+    assert any("will be slow" in m for m in messages)
