@@ -1,0 +1,77 @@
+"""``gaev registry init|list|index``: create and inspect box registries (a directory
+or ``s3://BUCKET/PREFIX``) that Vagrant reads as plain files. ``gaev publish`` puts
+boxes into one."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from gaev_tui.errors import EXIT_OK
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("registry", help="create and inspect box registries",
+                              description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="registry_command", metavar="ACTION", required=True)
+    init = sub.add_parser("init", help="make a directory or bucket a box registry")
+    init.add_argument("where", metavar="DIR|s3://BUCKET/PREFIX")
+    init.add_argument("--url", help="public base URL the registry is served from (default for a directory: its file:// URL)")
+    init.add_argument("--org", default="gaev", help="default ORG of box names published here (default: gaev)")
+    init.set_defaults(func=run_init)
+    ls = sub.add_parser("list", help="the boxes of a registry")
+    ls.add_argument("where", metavar="DIR|s3://BUCKET/PREFIX")
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ls.set_defaults(func=run_list)
+    idx = sub.add_parser("index", help="rebuild the registry's index from its metadata.json files")
+    idx.add_argument("where", metavar="DIR|s3://BUCKET/PREFIX")
+    idx.set_defaults(func=run_index)
+
+
+def run_init(args) -> int:
+    from gaev_tui.errors import InputError
+    from gaev_tui.registry import config, metadata
+    from gaev_tui.registry.stores import open_store
+
+    store = open_store(args.where)
+    url = args.url or store.default_url()
+    if not url:
+        raise InputError(f"{store}: give the public base URL it is served from: --url https://...")
+    cfg = config.RegistryConfig(config.check_url(url), org=metadata.check_box_name(f"{args.org}/x").split("/")[0])
+    store.create()
+    if not store.create_only(config.CONFIG_KEY, config.dumps(cfg), "application/json"):
+        existing = config.load(store)
+        if existing != cfg:
+            raise InputError(f"{store} is already a registry served from {existing.url} (org {existing.org}); "
+                             "nothing was changed")
+    print(f"gaev: {store} is a box registry served from {cfg.url}")
+    print(f"next: gaev publish PROJECT --to {args.where}")
+    return EXIT_OK
+
+
+def run_list(args) -> int:
+    from gaev_tui.registry import config, index
+    from gaev_tui.registry.stores import open_store
+
+    store = open_store(args.where)
+    cfg = config.load(store)
+    boxes = index.build(index.collect(store), cfg.url)["boxes"]
+    if args.json:
+        print(json.dumps(boxes, indent=2, sort_keys=True))
+        return EXIT_OK
+    if not boxes:
+        print(f"{store}: no boxes yet")
+    for box in boxes:
+        versions = ", ".join(v["version"] for v in box["versions"]) or "-"
+        print(f"{box['name']}  versions: {versions}\n  vagrant box add {box['metadata_url']}")
+    return EXIT_OK
+
+
+def run_index(args) -> int:
+    from gaev_tui.registry import config, index
+    from gaev_tui.registry.stores import open_store
+
+    store = open_store(args.where)
+    built = index.refresh(store, config.load(store).url)
+    print(f"gaev: {store}: index of {len(built['boxes'])} box(es) rebuilt", file=sys.stderr)
+    return EXIT_OK
