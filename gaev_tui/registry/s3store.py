@@ -84,11 +84,9 @@ class S3Store:
         return True
 
     def create(self) -> None:
-        from botocore.exceptions import ClientError
-
         try:
-            self.client.head_bucket(Bucket=self.bucket)
-        except ClientError:
+            self._call("head bucket", self.client.head_bucket, Bucket=self.bucket)
+        except FileNotFoundError:
             self._call("create bucket", self.client.create_bucket, Bucket=self.bucket)
 
     def read(self, key: str, limit: int) -> tuple[bytes, str] | None:

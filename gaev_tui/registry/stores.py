@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 from gaev_tui.errors import GaevError, InputError
 
 CHUNK = 8 * 1024 * 1024
+STALE_PART_S = 15 * 60  # a partial copy untouched this long belongs to a dead publisher
 Progress = Callable[[int], None]  # called with the bytes done so far
 
 
@@ -153,6 +154,7 @@ class DirStore:
         an interrupted copy never leaves a file under the final name)."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_parts(path)
         digest, done = hashlib.sha256(), 0
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         try:
@@ -175,6 +177,14 @@ class DirStore:
                 os.unlink(tmp)
             raise
         return Uploaded(digest.hexdigest(), done)
+
+    @staticmethod
+    def _remove_stale_parts(path: Path) -> None:
+        """Partial copies of this file left by a killed publisher (hidden, never listed)."""
+        for part in path.parent.glob(f".{path.name}.*.part"):
+            with contextlib.suppress(OSError):
+                if time.time() - part.stat().st_mtime > STALE_PART_S:
+                    part.unlink()
 
     def verify(self, key: str, uploaded: Uploaded) -> None:
         """Read the landed file back and compare: a local disk is cheap to re-read."""
