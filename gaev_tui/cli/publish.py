@@ -21,6 +21,8 @@ def register(subparsers) -> None:
     p.add_argument("--provider", help="default: from the box's own metadata")
     p.add_argument("--architecture", help="default: from the box's metadata, else amd64")
     p.add_argument("--description", default="", help="a line describing the box")
+    p.add_argument("--creator", action="append", default=[], metavar="NAME",
+                   help="an author to cite (repeatable; default: the registry's organisation)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -65,7 +67,7 @@ def run(args) -> int:
         version = next_version(meta)
     request = BoxToPublish(box=source.box, name=name, version=version, provider=args.provider or source.provider,
                            architecture=args.architecture or source.architecture, description=args.description,
-                           records=source.records)
+                           inputs=source.inputs, creators=tuple(args.creator), tools=source.tools)
     say = (lambda text: None) if args.json else (lambda text: print(f"[publish] {text}", file=sys.stderr))
     done = publish(store, request, progress=None if args.json else _Bar(source.box.stat().st_size), on_step=say)
     from gaev_tui.registry import index

@@ -19,12 +19,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from gaev_tui.boxbuild.checksum import checksum_line, sha256_file
 from gaev_tui.errors import GaevError, InputError
 from gaev_tui.registry import config as registry_config
-from gaev_tui.registry import metadata
+from gaev_tui.registry import metadata, records
 from gaev_tui.registry.stores import Conflict, Progress
 
 RETRIES = 20
@@ -45,15 +46,17 @@ class BoxToPublish:
     provider: str
     architecture: str = metadata.DEFAULT_ARCHITECTURE
     description: str = ""
-    # Files written beside the box before it is listed (records, manifest): name -> bytes.
-    records: dict[str, bytes] = field(default_factory=dict)
+    # Files published beside the box (gaev.yaml, gaev.lock.json, manifest.json): name -> bytes.
+    inputs: dict[str, bytes] = field(default_factory=dict)
+    creators: tuple[str, ...] = ()
+    tools: dict[str, str] = field(default_factory=dict)  # the build's tool versions
 
     def __post_init__(self) -> None:
         metadata.check_box_name(self.name)
         metadata.check_version(self.version)
         metadata.check_provider(self.provider)
         metadata.check_architecture(self.architecture)
-        for record in self.records:
+        for record in self.inputs:
             if "/" in record or record.startswith("."):
                 raise InputError(f"record name must be a plain file name: {record!r}")
 
@@ -108,13 +111,20 @@ def publish(store, request: BoxToPublish, progress: Progress | None = None,
     uploaded = store.upload(request.box_key, request.box, progress)
     step("verifying what landed")
     store.verify(request.box_key, uploaded)
+    box_url = cfg.url_of(request.box_key)
+    facts = records.VersionFacts(
+        request.name, request.version, request.provider, request.architecture, uploaded.sha256, uploaded.size,
+        box_url, cfg.url_of(request.directory) + "/", datetime.now(timezone.utc), cfg.org, request.creators,
+        request.description, request.tools, request.inputs)
     base_name = request.box_key.rsplit("/", 1)[1]
-    files = {f"{base_name}.sha256": checksum_line(uploaded.sha256, base_name).encode(), **request.records}
+    files = {f"{base_name}.sha256": checksum_line(uploaded.sha256, base_name).encode(), **request.inputs,
+             **records.all_records(facts)}
+    step(f"writing {len(files)} records beside it (RO-Crate, DataCite, citation, spec, lock)")
     for name, data in files.items():
+        # Not listed yet, so nobody reads these: a re-publish after a crash may overwrite them.
         store.replace(f"{request.directory}/{name}", data, _content_type(name),
                       (store.read(f"{request.directory}/{name}", 1 << 26) or (None, None))[1])
 
-    box_url = cfg.url_of(request.box_key)
     entry = metadata.provider_entry(request.provider, request.architecture, box_url, uploaded.sha256)
     step(f"listing {request.name} {request.version} in metadata.json")
     for _attempt in range(RETRIES):

@@ -21,7 +21,8 @@ class Source:
     stem: str  # the project's (or box file's) name: the BOX of ORG/BOX by default
     provider: str
     architecture: str
-    records: dict[str, bytes] = field(default_factory=dict)
+    inputs: dict[str, bytes] = field(default_factory=dict)
+    tools: dict[str, str] = field(default_factory=dict)
 
 
 def find_source(path: Path) -> Source:
@@ -33,12 +34,12 @@ def find_source(path: Path) -> Source:
         box = Path(project.box_path)
         if not box.is_file():
             raise InputError(f"{path}: no built box at {box}; build it first: gaev build {path}")
-        records = {name: (path / name).read_bytes() for name in PROJECT_RECORDS if (path / name).is_file()}
+        inputs = {name: (path / name).read_bytes() for name in PROJECT_RECORDS if (path / name).is_file()}
         manifest = Path(project.manifest_path)
         if manifest.is_file():
-            records["manifest.json"] = manifest.read_bytes()
+            inputs["manifest.json"] = manifest.read_bytes()
         meta = box_metadata(box)
-        return Source(box, project.name, meta["provider"], _arch(meta), records)
+        return Source(box, project.name, meta["provider"], _arch(meta), inputs, _build_tools(box))
     if path.is_file():
         meta = box_metadata(path)
         return Source(path, path.name.removesuffix(".box").split("-")[0] or "box", meta["provider"], _arch(meta))
@@ -59,3 +60,14 @@ def next_version(meta: dict | None) -> str:
     if not all(p.isdigit() for p in parts):
         raise InputError(f"the newest published version {latest!r} is not numeric; give --version")
     return f"{parts[0]}.{parts[1]}.{int(parts[2]) + 1}"
+
+
+def _build_tools(box: Path) -> dict[str, str]:
+    """The tool versions GAEV recorded when it built this box file (empty if unknown)."""
+    from gaev_tui.boxcache import records
+
+    data, _ = records.load()
+    for entry in reversed(data.get("built", [])):
+        if entry.get("box_file") == str(box.resolve()) and isinstance(entry.get("tools"), dict):
+            return {str(k): str(v) for k, v in entry["tools"].items()}
+    return {}
