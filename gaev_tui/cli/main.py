@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "gaev_tui.cli.open",
     "gaev_tui.cli.registry",
     "gaev_tui.cli.publish",
+    "gaev_tui.cli.get",
 )
 
 

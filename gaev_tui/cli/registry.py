@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from gaev_tui.errors import EXIT_OK
 
@@ -26,6 +27,15 @@ def register(subparsers) -> None:
     idx = sub.add_parser("index", help="rebuild the registry's index from its metadata.json files")
     idx.add_argument("where", metavar="DIR|s3://BUCKET/PREFIX")
     idx.set_defaults(func=run_index)
+    src = sub.add_parser("add-source", help="read boxes from this registry (gaev get ORG/BOX, the wizard)")
+    src.add_argument("url", metavar="URL", help="the registry's public base URL")
+    src.set_defaults(func=run_add_source)
+    rb = sub.add_parser("rebuild", help="re-create the project of a published version from its spec and lock")
+    rb.add_argument("ref", metavar="URL|ORG/BOX", help="a metadata.json URL, or ORG/BOX from your sources")
+    rb.add_argument("--version", help="default: the newest")
+    rb.add_argument("--provider")
+    rb.add_argument("-o", "--output", type=Path, help="project directory (default: BOX)")
+    rb.set_defaults(func=run_rebuild)
 
 
 def run_init(args) -> int:
@@ -75,3 +85,23 @@ def run_index(args) -> int:
     built = index.refresh(store, config.load(store).url)
     print(f"gaev: {store}: index of {len(built['boxes'])} box(es) rebuilt", file=sys.stderr)
     return EXIT_OK
+
+
+def run_add_source(args) -> int:
+    from gaev_tui.registry import sources
+
+    added = sources.add(args.url)
+    print(f"gaev: {'added' if added else 'already a source'}: {args.url} (gaev get ORG/BOX looks there)")
+    return EXIT_OK
+
+
+def run_rebuild(args) -> int:
+    from gaev_tui.registry import rebuild, sources
+
+    dest, same = rebuild.rebuild(args.ref, sources.load(), args.version, args.provider, args.output)
+    if same:
+        print(f"gaev: wrote {dest}: byte-identical to the published project (its gaev.lock.json matches)")
+        return EXIT_OK
+    print(f"gaev: wrote {dest}, but its gaev.lock.json differs from the published one (another GAEV version or "
+          f"catalogue): compare {dest}/gaev.lock.json with the published lock", file=sys.stderr)
+    return 1

@@ -146,13 +146,16 @@ def citation_text(facts: VersionFacts, doi: str | None = None) -> str:
 
 def citation_cff(facts: VersionFacts, doi: str | None = None) -> str:
     authors = [{"name": c} for c in facts.creators] or [{"name": facts.publisher}]
-    identifiers = [{"type": "url", "value": facts.version_url, "description": "the version in its box registry"},
-                   {"type": "other", "value": facts.identifier, "description": "sha256 of the box file"}]
+    # CFF takes web URLs only: a registry on a local directory (file://) is cited by its checksum.
+    web = facts.version_url.startswith(("https://", "http://"))
+    identifiers = [{"type": "other", "value": facts.identifier, "description": "sha256 of the box file"}]
+    if web:
+        identifiers.insert(0, {"type": "url", "value": facts.version_url, "description": "the version in its box registry"})
     if doi:
         identifiers.insert(0, {"type": "doi", "value": doi})
     data = {"cff-version": "1.2.0", "message": "If you use this virtual machine, please cite it as below.",
             "type": "software", "title": facts.title, "version": facts.version, "authors": authors,
-            "date-released": facts.published.date().isoformat(), "url": facts.version_url,
+            "date-released": facts.published.date().isoformat(), **({"url": facts.version_url} if web else {}),
             "identifiers": identifiers, "abstract": facts.description or f"Vagrant box {facts.title} built by GAEV."}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
