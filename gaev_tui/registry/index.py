@@ -32,18 +32,25 @@ def build(boxes: list[dict], base_url: str) -> dict:
                       for b in boxes]}
 
 
-def refresh(store, base_url: str, retries: int = 10) -> dict:
-    """Rebuild index.json (compare-and-swap, like metadata.json)."""
+def refresh(store, base_url: str, retries: int = 20) -> dict:
+    """Rebuild index.json and the static pages from the boxes' metadata.json files.
+
+    The index token is read *before* the boxes are collected: a publisher whose
+    metadata.json lands after our collection then either fails our compare-and-swap or
+    writes its own index after ours, so the last index written always lists every box.
+    """
+    from gaev_tui.registry import page
+
     for _ in range(retries):
         current = store.read(INDEX_KEY, metadata.MAX_BYTES * 8)
-        index = build(collect(store), base_url)
+        metas = collect(store)
+        index = build(metas, base_url)
         data = (json.dumps(index, indent=2, sort_keys=True) + "\n").encode()
-        if current is not None and current[0] == data:
-            return index
         try:
-            store.replace(INDEX_KEY, data, "application/json", current[1] if current else None)
-            return index
+            if current is None or current[0] != data:
+                store.replace(INDEX_KEY, data, "application/json", current[1] if current else None)
         except Conflict:
             continue
-    return index
-
+        page.publish_pages(store, base_url, metas)
+        return index
+    raise Conflict(f"{store}/{INDEX_KEY} kept changing; run 'gaev registry index {store}' to rebuild it")
