@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "gaev_tui.cli.registry",
     "gaev_tui.cli.publish",
     "gaev_tui.cli.get",
+    "gaev_tui.cli.migrate",
 )
 
 

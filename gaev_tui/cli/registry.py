@@ -36,6 +36,12 @@ def register(subparsers) -> None:
     rb.add_argument("--provider")
     rb.add_argument("-o", "--output", type=Path, help="project directory (default: BOX)")
     rb.set_defaults(func=run_rebuild)
+    imp = sub.add_parser("import", help="publish boxes of the local Vagrant cache (leaving HCP Vagrant)")
+    imp.add_argument("name", metavar="ORG/BOX")
+    imp.add_argument("--to", required=True, metavar="REGISTRY", help="a registry directory or s3://BUCKET/PREFIX")
+    imp.add_argument("--version", help="default: every cached version")
+    imp.add_argument("--provider")
+    imp.set_defaults(func=run_import)
 
 
 def run_init(args) -> int:
@@ -105,3 +111,17 @@ def run_rebuild(args) -> int:
     print(f"gaev: wrote {dest}, but its gaev.lock.json differs from the published one (another GAEV version or "
           f"catalogue): compare {dest}/gaev.lock.json with the published lock", file=sys.stderr)
     return 1
+
+
+def run_import(args) -> int:
+    from gaev_tui.registry import config, index, migrate
+    from gaev_tui.registry.stores import open_store
+
+    store = open_store(args.to)
+    cfg = config.load(store)
+    done = migrate.import_cached(store, args.name, args.version, args.provider,
+                                 on_step=lambda text: print(f"[import] {text}", file=sys.stderr))
+    index.refresh(store, cfg.url)
+    for item in done:
+        print(f"published {item.name} {item.version} ({item.provider}): vagrant box add {item.metadata_url}")
+    return EXIT_OK
