@@ -52,31 +52,20 @@ class _Bar:
 def run(args) -> int:
     from pathlib import Path
 
-    from gaev_tui.registry import config, metadata
-    from gaev_tui.registry.publish import BoxToPublish, publish, read_metadata
-    from gaev_tui.registry.source import find_source, next_version
-    from gaev_tui.registry.stores import open_store
+    from gaev_tui.registry.share import share
 
-    store = open_store(args.to)
-    cfg = config.load(store)
-    source = find_source(Path(args.source))
-    name = metadata.check_box_name(args.name or f"{cfg.org}/{source.stem}")
-    version = args.version
-    if version is None:
-        meta, _ = read_metadata(store, f"{name}/metadata.json")
-        version = next_version(meta)
-    request = BoxToPublish(box=source.box, name=name, version=version, provider=args.provider or source.provider,
-                           architecture=args.architecture or source.architecture, description=args.description,
-                           inputs=source.inputs, creators=tuple(args.creator), tools=source.tools)
+    bar: list[_Bar] = []
     say = (lambda text: None) if args.json else (lambda text: print(f"[publish] {text}", file=sys.stderr))
-    done = publish(store, request, progress=None if args.json else _Bar(source.box.stat().st_size), on_step=say)
-    from gaev_tui.registry import index
-
-    index.refresh(store, cfg.url)
+    done = share(Path(args.source), args.to, name=args.name, version=args.version, provider=args.provider,
+                 architecture=args.architecture, description=args.description, creators=tuple(args.creator),
+                 progress=None if args.json else (lambda n: bar[0](n)), on_step=say,
+                 on_size=lambda total: bar.append(_Bar(total)))
     if args.json:
         print(json.dumps(done.__dict__, indent=2, sort_keys=True))
         return EXIT_OK
     print(("already published, identical: " if done.already else "published ")
           + f"{done.name} {done.version} ({done.provider}, {done.architecture})")
     print(f"  identifier: {done.identifier}\n  box: {done.box_url}\n  use it: vagrant box add {done.metadata_url}")
+    if done.citation:
+        print(f"  cite it: {done.citation.strip()}")
     return EXIT_OK

@@ -86,6 +86,7 @@ class Published:
     metadata_url: str
     identifier: str  # content-derived: sha256:<hex>
     already: bool = False  # the identical file was published before
+    citation: str = ""
 
 
 def read_metadata(store, key: str) -> tuple[dict | None, str | None]:
@@ -143,7 +144,8 @@ def publish(store, request: BoxToPublish, progress: Progress | None = None,
         raise GaevError(f"{store}/{request.metadata_key} kept changing; the box is uploaded but not listed: "
                         "publish again to list it")
     return Published(request.name, request.version, request.provider, request.architecture, uploaded.sha256,
-                     uploaded.size, box_url, cfg.url_of(request.metadata_key), f"sha256:{uploaded.sha256}")
+                     uploaded.size, box_url, cfg.url_of(request.metadata_key), f"sha256:{uploaded.sha256}",
+                     citation=records.citation_text(facts))
 
 
 def _already(store, cfg, request: BoxToPublish, meta: dict | None) -> Published | None:
