@@ -24,7 +24,7 @@ def gaev(*args, env=None, timeout=120, **kw):
 
 @pytest.fixture
 def project(fake_project):
-    write_project(fake_project.dir, provider="docker")
+    write_project(fake_project.dir, provider="vmware_desktop")
     return fake_project
 
 
@@ -33,9 +33,9 @@ def test_headless_build_streams_prefixed_lines_and_exits_0(project):
     assert done.returncode == 0, done.stderr
     out = done.stdout.splitlines()
     assert "[preflight] ok: vagrant-libvirt plugin installed" not in out  # not a libvirt project
-    assert "[up] $ vagrant up --provider=docker --machine-readable" in out
+    assert "[up] $ vagrant up --provider=vmware_desktop --machine-readable" in out
     assert "[up] ==> default: Machine booted and ready!" in out
-    assert out[-1].startswith("[gaev] built ") and (project.dir / "builds" / "demo-docker.box").exists()
+    assert out[-1].startswith("[gaev] built ") and (project.dir / "builds" / "demo-vmware_desktop.box").exists()
     (job,) = jobs.list_jobs()
     assert job.status == "ok" and [s["state"] for s in job.stages] == ["ok"] * 5
 
@@ -46,19 +46,19 @@ def test_failed_stage_exits_1_and_names_it(project):
     assert done.returncode == 1
     assert "stage 'up' failed (exit code 1: up went wrong, badly)" in done.stderr
     assert "build.log (from line 1)" in done.stderr
-    assert not (project.dir / "builds" / "demo-docker.box").exists()
+    assert not (project.dir / "builds" / "demo-vmware_desktop.box").exists()
 
 
 def test_bad_input_exits_2(project, tmp_path):
     assert gaev("build", str(tmp_path / "nowhere")).returncode == 2
-    (project.dir / "gaev.yaml").write_text("name: Not A Valid Name\nprovider: docker\n")
+    (project.dir / "gaev.yaml").write_text("name: Not A Valid Name\nos: ubuntu-22.04\nprovider: vmware_desktop\n")
     done = gaev("build", str(project.dir))
-    assert done.returncode == 2 and "gaev.yaml: name:" in done.stderr
+    assert done.returncode == 2 and "gaev.yaml:1: name:" in done.stderr
     assert gaev("attach", "no-such-job").returncode == 2
 
 
 def test_warnings_refuse_off_a_terminal_without_yes(project):
-    write_project(project.dir, provider="docker", extra="resources:\n  disk_gb: 100000000\n")
+    write_project(project.dir, provider="vmware_desktop", extra="resources:\n  disk_gb: 16384\n")
     done = gaev("build", str(project.dir))
     assert done.returncode == 1
     assert "[preflight] warn: not enough free disk" in done.stdout
@@ -111,12 +111,12 @@ def test_detached_build_to_the_end(project):
     assert done.returncode == 0
     follow = gaev("attach", "-n", "1000")
     assert follow.returncode == 0, follow.stderr
-    assert "[up] $ vagrant up --provider=docker --machine-readable" in follow.stdout
+    assert "[up] $ vagrant up --provider=vmware_desktop --machine-readable" in follow.stdout
     assert follow.stdout.splitlines()[-1].startswith("[gaev] built ")
 
 
 def test_dead_runner_shows_as_lost(project):
-    job = jobs.new_job(project.dir, "demo", "docker", detached=True, keep_vm=False)
+    job = jobs.new_job(project.dir, "demo", "vmware_desktop", detached=True, keep_vm=False)
     gone = subprocess.Popen(["true"])
     gone.wait()
     job.status, job.pid, job.pid_start = "running", gone.pid, "12345"
