@@ -106,6 +106,18 @@ def plan(project: BuildProject, keep_vm: bool = False) -> list[Stage]:
     return stages
 
 
+def duration_text(seconds: float | None) -> str:
+    """``42s``, ``3:07``, ``1:02:03``: compact and stable in width per magnitude."""
+    if seconds is None:
+        return ""
+    whole = int(max(0.0, seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}" if minutes else f"{secs}s"
+
+
 class ToolText:
     """Turns a tool's machine-readable lines into what a person reads, and keeps the
     artifacts and errors they announced. Other lines pass through unchanged."""

@@ -15,7 +15,8 @@ from textual.worker import Worker, WorkerState
 
 from gaev_tui.boxbuild import jobs
 from gaev_tui.boxbuild.jobs import Job
-from gaev_tui.widgets.dashboard.sources import Sources, duration_text
+from gaev_tui.boxbuild.sources import Sources
+from gaev_tui.boxbuild.stages import duration_text
 
 STATUS_STYLE = {"running": "bold yellow", "starting": "yellow", "ok": "green", "failed": "bold red",
                 "cancelled": "red", "lost": "bold magenta"}

@@ -45,7 +45,12 @@ def test_failed_stage_exits_1_and_names_it(project):
     done = gaev("build", str(project.dir), env=env)
     assert done.returncode == 1
     assert "stage 'up' failed (exit code 1: up went wrong, badly)" in done.stderr
-    assert "build.log (from line 1)" in done.stderr
+    # The log starts with the pre-flight's lines; the line named is where 'up' begins.
+    (job,) = jobs.list_jobs()
+    log = job.log_path.read_text().splitlines()
+    assert log[0].startswith("[preflight] ")
+    up = next(n for n, line in enumerate(log, 1) if line.startswith("[up] $ vagrant up"))
+    assert up > 1 and f"build.log (from line {up})" in done.stderr
     assert not (project.dir / "builds" / "demo-vmware_desktop.box").exists()
 
 
