@@ -137,6 +137,20 @@ def test_dead_runner_shows_as_lost(project):
     assert jobs.load_job(job.id).effective_status() == "lost"
 
 
+def test_attach_stops_on_a_dead_runner(project):
+    """gaev attach stops where the dashboard does: a runner gone without finishing."""
+    job = jobs.new_job(project.dir, "demo", "vmware_desktop", detached=True, keep_vm=False)
+    job.log_path.write_text("[up] $ vagrant up\n[up] ==> default: booting\n")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    job.status, job.pid, job.pid_start = "running", gone.pid, "12345"
+    job.save()
+    done = gaev("attach", job.id, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == ["[up] $ vagrant up", "[up] ==> default: booting"]
+    assert f"job {job.id}: lost" in done.stderr
+
+
 def test_runner_refuses_an_unknown_job():
     done = subprocess.run([sys.executable, "-m", "gaev_tui.boxbuild.runner", "no-such-job"], capture_output=True, text=True)
     assert done.returncode == 2 and "no such job" in done.stderr
