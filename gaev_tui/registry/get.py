@@ -63,7 +63,7 @@ def add_box(chosen: Chosen, on_line=print) -> None:
 
 
 def project_files(chosen: Chosen) -> dict[str, bytes]:
-    from gaev_tui.render.templating import render
+    from gaev_tui.templating import render
 
     ports, folders, rsync = [], [], chosen.provider == "libvirt"
     if chosen.spec_text:
