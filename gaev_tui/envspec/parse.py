@@ -107,7 +107,7 @@ def _base_box(f: Fields, catalog: Catalog, os_id: str, provider: str) -> BaseBox
         version = sub.get("version", (str, int, float), None)
         if version is not None:
             version = str(version)
-            if not _BOX_VERSION.match(version):
+            if not _BOX_VERSION.fullmatch(version):
                 raise sub.error(("version",), f"'{version}' is not a box version (like '202401.31.0')")
         box = BaseBox(_checked(sub, "name", names.box_name, None), version, sub.text("build", None))
         if box.build not in (None, "packer"):
