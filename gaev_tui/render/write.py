@@ -76,7 +76,8 @@ def write_project(files: dict[str, bytes], dest: Path, force: bool = False,
         problem = exc.strerror or str(exc)
         if exc.errno in (errno.ENOTDIR, errno.EEXIST):
             problem = "a parent of this path is a file, not a directory"
-        raise InputError(f"cannot write the project: {problem}", Location(str(dest))) from None
+        where = f" (in {dest.parent})" if exc.filename and str(exc.filename).startswith(str(dest.parent)) else ""
+        raise InputError(f"cannot write the project: {problem}{where}", Location(str(dest))) from None
 
 
 def _identity(path: Path | None) -> tuple[int, int] | None:
