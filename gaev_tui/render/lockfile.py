@@ -62,9 +62,10 @@ def read_previous(root_fd: int, where: str) -> PreviousLock | None:
         return None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}); GAEV writes it as a plain file: remove it to regenerate", location) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError("is not a regular file; remove it to regenerate the project", location)
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InputError("is not a regular file; remove it to regenerate the project", location)
         raw = handle.read(MAX_LOCK_BYTES + 1)
     if len(raw) > MAX_LOCK_BYTES:
         raise InputError(f"is larger than {MAX_LOCK_BYTES // 1024} KiB; GAEV did not write it", location)

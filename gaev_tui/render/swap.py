@@ -18,6 +18,7 @@ import errno
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,8 +42,6 @@ def staging_prefix(dest: Path) -> str:
 
 
 def new_staging(dest: Path) -> Path:
-    import tempfile
-
     return Path(tempfile.mkdtemp(prefix=staging_prefix(dest), dir=dest.parent))
 
 

@@ -106,10 +106,11 @@ def sha256(root_fd: int, rel: str, expect: Entry | None = None) -> str | None:
         return None
     finally:
         os.close(parent)
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or (expect and (st.st_dev, st.st_ino) != expect.identity):
+        os.close(fd)
+        return None
     with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or (expect and (st.st_dev, st.st_ino) != expect.identity):
-            return None
         digest = hashlib.sha256()
         while block := handle.read(1 << 20):
             digest.update(block)

@@ -1,0 +1,128 @@
+"""kill -9 at any moment of a write leaves the old project or the new one, never a mix,
+and nothing that the next write does not clean up (no .tmp file, no staging directory)."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from gaev_tui.catalog import load_catalog
+from gaev_tui.envspec import parse_spec_text
+from gaev_tui.render import render_project, write_project
+
+ROOT = Path(__file__).resolve().parents[2]
+OLD = "name: p\nos: debian-12\nprovider: libvirt\nhostname: old\n"
+NEW = "name: p\nos: debian-12\nprovider: libvirt\napps: [docker]\nresources: {memory_mb: 2048}\n"
+ROUNDS = 20
+
+# The child renders first, says so, and writes only when told: the kill lands in the write.
+CHILD = """
+import sys
+from pathlib import Path
+from gaev_tui.catalog import load_catalog
+from gaev_tui.envspec import parse_spec_text
+from gaev_tui.render import render_project, write_project
+catalog = load_catalog()
+files = render_project(parse_spec_text(Path(sys.argv[1]).read_text(), catalog), catalog)
+print("ready", flush=True)
+sys.stdin.readline()
+write_project(files, Path(sys.argv[2]), force=True)
+print("done", flush=True)
+"""
+
+
+def render(text: str) -> dict[str, bytes]:
+    catalog = load_catalog()
+    return render_project(parse_spec_text(text, catalog), catalog)
+
+
+def user_files(dest: Path) -> dict[str, bytes]:
+    """What the user keeps in the project: many files, so a write takes a while."""
+    files = {f"data/sample-{i:03}.csv": f"{i},{i * i}\n".encode() for i in range(300)}
+    files[".vagrant/machines/default/libvirt/id"] = b"3f1c"
+    files["notes.txt"] = b"mine"
+    return files
+
+
+def gaev_state(dest: Path, renderings: list[dict[str, bytes]]) -> dict[str, bytes]:
+    paths = {path for files in renderings for path in files}
+    return {path: (dest / path).read_bytes() for path in paths if (dest / path).is_file()}
+
+
+def debris(dest: Path) -> list[str]:
+    found = [p.name for p in dest.parent.iterdir() if p.name.startswith(f".{dest.name}.")]
+    found += [str(p) for p in dest.rglob("*") if p.name.endswith(".tmp") or ".gaev-saved" in p.name]
+    return found
+
+
+def start_and_kill(spec: Path, dest: Path, delay: float) -> tuple[float, bool]:
+    """Run one write, killed after ``delay`` seconds (never when negative); returns how
+    long it ran and whether the kill landed before it finished."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(spec), str(dest)], env=env, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert child.stdout.readline() == "ready\n"
+    started = time.monotonic()
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    if delay < 0:
+        assert child.stdout.readline() == "done\n"
+        took = time.monotonic() - started
+    else:
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        took = delay
+    code = child.wait(timeout=60)
+    return took, code == -signal.SIGKILL
+
+
+def test_kill_during_force_leaves_old_or_new_and_no_debris(tmp_path):
+    dest = tmp_path / "p"
+    specs = {name: tmp_path / f"{name}.yaml" for name in ("old", "new")}
+    specs["old"].write_text(OLD)
+    specs["new"].write_text(NEW)
+    renderings = {"old": render(OLD), "new": render(NEW)}
+    write_project(renderings["old"], dest)
+    for path, data in user_files(dest).items():
+        (dest / path).parent.mkdir(parents=True, exist_ok=True)
+        (dest / path).write_bytes(data)
+    # How long one uninterrupted write takes here: kills are spread over that span.
+    span, _ = start_and_kill(specs["new"], dest, -1)
+    write_project(renderings["old"], dest, force=True)
+    rng = random.Random(11)
+    seen = {"before the swap": 0, "after the swap": 0, "too late": 0}
+    current = "old"
+    for _ in range(ROUNDS):
+        target = "new" if current == "old" else "old"
+        _, killed = start_and_kill(specs[target], dest, rng.uniform(0, span * 1.1))
+        state = gaev_state(dest, list(renderings.values()))
+        outcome = next((name for name, files in renderings.items() if state == files), None)
+        assert outcome in (current, target), f"a mixed project: {sorted(set(state) ^ set(renderings[target]))[:5]}"
+        assert all((dest / p).read_bytes() == data for p, data in user_files(dest).items())
+        seen["too late" if not killed else "before the swap" if outcome == current else "after the swap"] += 1
+        write_project(renderings[target], dest, force=True)  # the next run finishes the job
+        assert gaev_state(dest, list(renderings.values())) == renderings[target]
+        assert debris(dest) == []
+        current = target
+    print(f"write of {span:.3f}s; kill -9 landed: {seen}")
+
+
+def test_kill_during_a_fresh_write_leaves_nothing_or_everything(tmp_path):
+    spec = tmp_path / "new.yaml"
+    spec.write_text(NEW)
+    files = render(NEW)
+    dest = tmp_path / "p"
+    span, _ = start_and_kill(spec, dest, -1)
+    rng = random.Random(7)
+    for _ in range(ROUNDS // 2):
+        shutil.rmtree(dest, ignore_errors=True)
+        start_and_kill(spec, dest, rng.uniform(0, span * 1.1))
+        assert not dest.exists() or gaev_state(dest, [files]) == files
+        write_project(files, dest, force=True)
+        assert gaev_state(dest, [files]) == files and debris(dest) == []
