@@ -138,7 +138,7 @@ def _replace(files: dict[str, bytes], dest: Path, staging: Path, spec_source: tu
 def _cwd_inside(dest: Path) -> str | None:
     """Where this process's working directory is inside ``dest`` ('.' for dest itself)."""
     try:
-        cwd = Path(os.getcwd())
+        cwd, dest = Path(os.getcwd()), Path(os.path.realpath(dest))
     except OSError:
         return None
     if cwd == dest or dest in cwd.parents:
