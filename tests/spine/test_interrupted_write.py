@@ -12,9 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from gaev_tui.catalog import load_catalog
 from gaev_tui.envspec import parse_spec_text
-from gaev_tui.render import render_project, write_project
+from gaev_tui.render import render_project, swap, write_project
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD = "name: p\nos: debian-12\nprovider: libvirt\nhostname: old\n"
@@ -126,3 +128,73 @@ def test_kill_during_a_fresh_write_leaves_nothing_or_everything(tmp_path):
         assert not dest.exists() or gaev_state(dest, [files]) == files
         write_project(files, dest, force=True)
         assert gaev_state(dest, [files]) == files and debris(dest) == []
+
+
+class Crash(BaseException):
+    """Stands for kill -9 at one exact point (BaseException: nothing may catch it)."""
+
+
+def test_crash_right_after_the_swap_is_finished_by_the_next_write(tmp_path, monkeypatch):
+    dest = tmp_path / "p"
+    old, new = render(OLD), render(NEW)
+    write_project(old, dest)
+    (dest / "notes.txt").write_text("mine")
+
+    def crash(*_args):
+        raise Crash
+
+    with monkeypatch.context() as patch:
+        patch.setattr(swap, "clear_old_tree", crash)
+        with pytest.raises(Crash):
+            write_project(new, dest, force=True)
+    assert gaev_state(dest, [old, new]) == new and (dest / "notes.txt").read_text() == "mine"
+    [staging] = [p for p in tmp_path.iterdir() if p.name.startswith(".p.gaev-")]
+    (staging / "tree" / "late.txt").write_text("written into the old tree just before the swap")
+    write_project(new, dest, force=True)
+    assert (dest / "late.txt").read_text().startswith("written into")  # given back, not deleted
+    assert debris(dest) == [] and gaev_state(dest, [old, new]) == new
+
+
+def test_without_an_atomic_exchange_a_crash_between_the_renames_restores_the_old_project(tmp_path, monkeypatch):
+    dest = tmp_path / "p"
+    old, new = render(OLD), render(NEW)
+    write_project(old, dest)
+    monkeypatch.setattr(swap, "exchange", lambda a, b: False)
+    write_project(new, dest, force=True)  # the two-rename path works
+    assert gaev_state(dest, [old, new]) == new and debris(dest) == []
+    real_rename, calls = os.rename, []
+
+    def rename(src, dst, *args, **kwargs):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise Crash
+        return real_rename(src, dst, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "rename", rename)
+        with pytest.raises(Crash):
+            write_project(old, dest, force=True)
+    assert not dest.exists()  # the one moment without a project, which the next write repairs
+    write_project(old, dest, force=True)
+    assert gaev_state(dest, [old, new]) == old and debris(dest) == []
+
+
+def test_concurrent_writers_are_serialised(tmp_path):
+    dest = tmp_path / "p"
+    specs = [tmp_path / "old.yaml", tmp_path / "new.yaml"]
+    specs[0].write_text(OLD)
+    specs[1].write_text(NEW)
+    renderings = [render(OLD), render(NEW)]
+    write_project(renderings[0], dest)
+    (dest / "notes.txt").write_text("mine")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(specs[i % 2]), str(dest)], env=env, text=True,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE) for i in range(4)]
+    for child in children:
+        assert child.stdout.readline() == "ready\n"
+    for child in children:
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    assert [child.wait(timeout=120) for child in children] == [0, 0, 0, 0]
+    assert gaev_state(dest, renderings) in renderings
+    assert (dest / "notes.txt").read_text() == "mine" and debris(dest) == []
