@@ -17,6 +17,7 @@ import ctypes
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -33,16 +34,14 @@ from gaev_tui.fsutil import atomic_write
 from gaev_tui.render import tree
 
 JOURNAL = "journal.json"
+_STAGING = re.compile(r"\.(?P<name>.+)\.gaev-[A-Za-z0-9_]{8}")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def staging_prefix(dest: Path) -> str:
-    return f".{dest.name}.gaev-"
-
-
 def new_staging(dest: Path) -> Path:
-    return Path(tempfile.mkdtemp(prefix=staging_prefix(dest), dir=dest.parent))
+    """``.NAME.gaev-XXXXXXXX`` beside the project (the name :data:`_STAGING` recognises)."""
+    return Path(tempfile.mkdtemp(prefix=f".{dest.name}.gaev-", dir=dest.parent))
 
 
 @contextlib.contextmanager
@@ -150,33 +149,42 @@ def _restore(parent: int, name: str, rel: str, live_fd: int) -> str:
 
 
 def recover(dest: Path) -> list[tuple[str, str]]:
-    """Finish every staging directory of ``dest`` a crashed writer left (call it under
-    :func:`parent_locked`, so none of them is in use)."""
+    """Finish every staging directory a crashed writer left beside ``dest`` (its own and
+    those of its sibling projects; call it under :func:`parent_locked`, so none of them
+    is in use). Returns what went back into ``dest`` and where."""
     kept: list[tuple[str, str]] = []
-    prefix = staging_prefix(dest)
     with os.scandir(dest.parent) as listing:
-        stale = [Path(e.path) for e in listing if e.name.startswith(prefix) and e.is_dir(follow_symlinks=False)]
-    for staging in stale:
-        journal = _journal(staging)
-        old_identity = tuple(journal.get("old", ())) if journal else ()
-        for name in ("old", "tree"):
-            candidate = staging / name
-            try:
-                st = os.lstat(candidate)
-            except FileNotFoundError:
-                continue
-            if (st.st_dev, st.st_ino) == old_identity:
-                if not os.path.lexists(dest):
-                    os.rename(candidate, dest)  # crashed between the two renames
-                else:
-                    kept += clear_old_tree(candidate, dest, journal.get("dropped", {}))
-            else:  # a new tree that never went live: only GAEV's files and extra links
-                shutil.rmtree(candidate, ignore_errors=True)
-        for leftover in os.listdir(staging):
-            if leftover == JOURNAL or leftover.startswith(f".{JOURNAL}."):
-                os.unlink(staging / leftover)
-        with contextlib.suppress(OSError):
-            os.rmdir(staging)
+        stale = [(Path(e.path), match["name"]) for e in listing
+                 if (match := _STAGING.fullmatch(e.name)) and e.is_dir(follow_symlinks=False)]
+    for staging, name in stale:
+        restored = _recover_one(staging, dest.parent / name)
+        kept += restored if name == dest.name else []
+    return kept
+
+
+def _recover_one(staging: Path, dest: Path) -> list[tuple[str, str]]:
+    """The journal tells the old tree (after a swap) from a new one that never went live."""
+    kept: list[tuple[str, str]] = []
+    journal = _journal(staging)
+    old_identity = tuple(journal.get("old", ())) if journal else ()
+    for name in ("old", "tree"):
+        candidate = staging / name
+        try:
+            st = os.lstat(candidate)
+        except FileNotFoundError:
+            continue
+        if (st.st_dev, st.st_ino) == old_identity:
+            if not os.path.lexists(dest):
+                os.rename(candidate, dest)  # crashed between the two renames
+            else:
+                kept += clear_old_tree(candidate, dest, journal.get("dropped", {}))
+        else:  # a new tree that never went live: only GAEV's files and extra links
+            shutil.rmtree(candidate, ignore_errors=True)
+    for leftover in os.listdir(staging):
+        if leftover == JOURNAL or leftover.startswith(f".{JOURNAL}."):
+            os.unlink(staging / leftover)
+    with contextlib.suppress(OSError):
+        os.rmdir(staging)
     return kept
 
 

@@ -198,3 +198,22 @@ def test_concurrent_writers_are_serialised(tmp_path):
     assert [child.wait(timeout=120) for child in children] == [0, 0, 0, 0]
     assert gaev_state(dest, renderings) in renderings
     assert (dest / "notes.txt").read_text() == "mine" and debris(dest) == []
+
+
+def test_a_write_cleans_what_crashed_writes_left_for_sibling_projects(tmp_path, monkeypatch):
+    files = render(NEW)
+    real_replace = os.replace
+
+    def crash_on_project(src, dst, *args, **kwargs):
+        if Path(dst).name == "sibling":
+            raise Crash
+        return real_replace(src, dst, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", crash_on_project)
+        patch.setattr(shutil, "rmtree", lambda *a, **k: None)  # a killed process cleans nothing
+        with pytest.raises(Crash):
+            write_project(files, tmp_path / "sibling")
+    assert [p.name[:14] for p in tmp_path.iterdir()] == [".sibling.gaev-"]
+    write_project(files, tmp_path / "other")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other"]
