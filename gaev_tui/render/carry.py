@@ -21,6 +21,9 @@ from gaev_tui.render import tree
 from gaev_tui.render.lockfile import LOCK_FILE, PreviousLock
 
 
+MAX_GAEV_FILE = 16 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class ProjectChange:
     path: str
@@ -42,10 +45,15 @@ def _parents(rel: str) -> list[str]:
 
 
 def plan(root_fd: int, files: dict[str, bytes], previous: PreviousLock | None,
-         spec_source: tuple[int, int] | None = None) -> Plan:
-    """Decide, entry by entry, how the project open at ``root_fd`` becomes ``files``."""
+         spec_source: tuple[int, int] | None = None, everything: bool = True) -> Plan:
+    """Decide, entry by entry, how the project open at ``root_fd`` becomes ``files``.
+
+    ``everything=False`` looks only where GAEV writes or wrote (enough for the list of
+    changes, and cheap beside a large ``data/``); building the new tree needs it all.
+    """
     previous = previous or PreviousLock()
-    entries = tree.walk(root_fd)
+    relevant = {parent for path in (*files, *previous.files) for parent in _parents(path)}
+    entries = tree.walk(root_fd, None if everything else relevant.__contains__)
     root_dev = os.fstat(root_fd).st_dev
     sums = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
     gaev_dirs = {parent for path in files for parent in _parents(path)}
@@ -83,7 +91,8 @@ def plan(root_fd: int, files: dict[str, bytes], previous: PreviousLock | None,
             else:  # made again only if something ends up inside
                 optional[entry.rel] = mode
             continue
-        known = entry.rel in files or entry.rel in previous.sha256
+        # GAEV's files are small: a huge file in their place is the user's, not hashed.
+        known = (entry.rel in files or entry.rel in previous.sha256) and entry.st.st_size <= MAX_GAEV_FILE
         digest = tree.sha256(root_fd, entry.rel, entry) if known else None
         if entry.rel in gaev_dirs:  # a file or symlink where GAEV needs a directory
             result.links.append((entry, keep_aside(entry)))

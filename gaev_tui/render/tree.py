@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -59,9 +60,10 @@ def open_parent(root_fd: int, rel: str) -> tuple[int, str]:
     return fd, name
 
 
-def walk(root_fd: int) -> list[Entry]:
+def walk(root_fd: int, descend: Callable[[str], bool] | None = None) -> list[Entry]:
     """Every entry under the root, parents before children; symlinks are entries, never
-    followed. Iterative, so a deep tree cannot exhaust Python's recursion."""
+    followed. Iterative, so a deep tree cannot exhaust Python's recursion. ``descend``
+    (when given) says which directories to look into."""
     entries: list[Entry] = []
     stack: list[tuple[int, str]] = [(os.dup(root_fd), "")]
     while stack:
@@ -72,7 +74,7 @@ def walk(root_fd: int) -> list[Entry]:
             for name, st in children:
                 entry = Entry(f"{prefix}{name}", st)
                 entries.append(entry)
-                if entry.is_dir:
+                if entry.is_dir and (descend is None or descend(entry.rel)):
                     stack.append((open_dir(name, dir_fd=fd), f"{entry.rel}/"))
         finally:
             os.close(fd)

@@ -52,7 +52,7 @@ def plan_changes(files: dict[str, bytes], dest: Path) -> list[ProjectChange]:
         return [ProjectChange(path, "added") for path in files]
     fd = tree.open_dir(dest)
     try:
-        return carry.plan(fd, files, read_previous(fd, str(dest))).changes
+        return carry.plan(fd, files, read_previous(fd, str(dest)), everything=False).changes
     finally:
         os.close(fd)
 

@@ -14,7 +14,7 @@ from gaev_tui.catalog import load_catalog
 from gaev_tui.cli.main import main
 from gaev_tui.envspec import parse_spec_text
 from gaev_tui.errors import InputError
-from gaev_tui.render import plan_changes, render_project, write_project
+from gaev_tui.render import plan_changes, render_project, tree, write_project
 
 SPEC = "name: p\nos: debian-12\nprovider: libvirt\n"
 WITH_HOST = SPEC + "hostname: h1\n"  # adds the vm role: files that go away again without it
@@ -205,3 +205,28 @@ def test_saved_names_never_overwrite(project, existing):
     (project / "Vagrantfile").write_text("third")
     write_project(render(), project, force=True)
     assert [(project / n).read_text() for n in ("Vagrantfile.gaev-saved", "Vagrantfile.gaev-saved.2", "Vagrantfile.gaev-saved.3")] == ["first", "second", "third"]
+
+
+def test_a_fifo_in_place_of_a_generated_file_is_kept_without_blocking(project):
+    (project / "README.md").unlink()
+    os.mkfifo(project / "README.md")
+    assert any(c.status == "kept" for c in plan_changes(render(), project))
+    write_project(render(), project, force=True)  # a blocking open would hang here
+    assert (project / "README.md").read_bytes() == render()["README.md"]
+    assert (project / "README.md.gaev-saved").is_fifo()
+
+
+def test_planning_looks_only_where_gaev_writes(project, monkeypatch):
+    (project / "data" / "deep").mkdir(parents=True)
+    (project / "data" / "deep" / "x.csv").write_text("1")
+    seen: list[str] = []
+    real_walk = tree.walk
+
+    def spy(root_fd, descend=None):
+        entries = real_walk(root_fd, descend)
+        seen.extend(entry.rel for entry in entries)
+        return entries
+
+    monkeypatch.setattr(tree, "walk", spy)
+    plan_changes(render(), project)
+    assert "data" in seen and "data/deep" not in seen
