@@ -73,6 +73,8 @@ def read_previous(root_fd: int, where: str) -> PreviousLock | None:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"is not valid JSON ({exc}); remove it to regenerate the project", location) from None
+    except RecursionError:  # [[[[... nested deeper than the parser's stack
+        raise InputError("is nested too deeply; GAEV did not write it", location) from None
     return _checked(data, location)
 
 

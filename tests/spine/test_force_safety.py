@@ -77,7 +77,7 @@ def test_forged_lock_paths_are_refused_and_nothing_is_touched(project, outside, 
     assert snapshot(project) == before and snapshot(outside) == around
 
 
-@pytest.mark.parametrize("lock", ['{"files": "Vagrantfile"}', '{"files": [1, 2]}', '{"sha256": {"Vagrantfile": 5}}',
+@pytest.mark.parametrize("lock", ["[" * 200_000, '{"files": "Vagrantfile"}', '{"files": [1, 2]}', '{"sha256": {"Vagrantfile": 5}}',
                                   "[]", "not json", '{"files": [], "sha256": {"x": "' + "a" * 64 + '"}}'])
 def test_malformed_locks_are_one_message(project, lock):
     (project / "gaev.lock.json").write_text(lock)
