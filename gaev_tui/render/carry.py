@@ -123,9 +123,9 @@ def plan(root_fd: int, files: dict[str, bytes], previous: PreviousLock | None,
 def build(new_root: Path, root_fd: int, files: dict[str, bytes], decided: Plan, mode: int) -> None:
     """Write the new tree: directories, GAEV's files, and links to the user's entries."""
     os.mkdir(new_root, 0o700)
-    for rel in sorted(set(decided.dirs) | {p for path in files for p in _parents(path)}):
+    dirs = sorted(set(decided.dirs) | {p for path in files for p in _parents(path)})
+    for rel in dirs:  # writable while being filled; their own modes at the end
         os.mkdir(new_root / rel, 0o700)
-        os.chmod(new_root / rel, decided.dirs.get(rel, 0o755))
     for rel, data in files.items():
         fd = os.open(new_root / rel, os.O_WRONLY | os.O_CREAT | os.O_EXCL | tree.NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -144,6 +144,8 @@ def build(new_root: Path, root_fd: int, files: dict[str, bytes], decided: Plan, 
         st = os.lstat(new_root / target)
         if (st.st_dev, st.st_ino) != entry.identity:
             raise GaevError(f"{entry.rel} changed while GAEV was writing the project; nothing was changed")
+    for rel in reversed(dirs):
+        os.chmod(new_root / rel, decided.dirs.get(rel, 0o755))
     os.chmod(new_root, mode)
 
 

@@ -104,9 +104,13 @@ def clear_old_tree(old: Path, dest: Path, dropped: dict[str, str]) -> list[tuple
     live_fd, old_fd = tree.open_dir(dest), tree.open_dir(old)
     try:
         live = {entry.identity for entry in tree.walk(live_fd) if not entry.is_dir}
+        tree.make_removable(old_fd)
         entries = tree.walk(old_fd)
         for entry in reversed(entries):  # children before their directory
-            parent, name = tree.open_parent(old_fd, entry.rel)
+            try:
+                parent, name = tree.open_parent(old_fd, entry.rel)
+            except OSError:
+                continue
             try:
                 if entry.is_dir:
                     with contextlib.suppress(OSError):
@@ -115,6 +119,8 @@ def clear_old_tree(old: Path, dest: Path, dropped: dict[str, str]) -> list[tuple
                     os.unlink(name, dir_fd=parent)
                 else:
                     kept.append((entry.rel, _restore(parent, name, entry.rel, live_fd)))
+            except OSError as exc:
+                kept.append((entry.rel, f"(left in {old}: {exc.strerror})"))
             finally:
                 os.close(parent)
     finally:
@@ -179,13 +185,24 @@ def _recover_one(staging: Path, dest: Path) -> list[tuple[str, str]]:
             else:
                 kept += clear_old_tree(candidate, dest, journal.get("dropped", {}))
         else:  # a new tree that never went live: only GAEV's files and extra links
-            shutil.rmtree(candidate, ignore_errors=True)
+            remove_tree(candidate)
     for leftover in os.listdir(staging):
         if leftover == JOURNAL or leftover.startswith(f".{JOURNAL}."):
             os.unlink(staging / leftover)
     with contextlib.suppress(OSError):
         os.rmdir(staging)
     return kept
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a staging tree GAEV made, read-only directories included."""
+    with contextlib.suppress(OSError):
+        fd = tree.open_dir(path)
+        try:
+            tree.make_removable(fd)
+        finally:
+            os.close(fd)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _journal(staging: Path) -> dict | None:

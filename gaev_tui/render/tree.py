@@ -144,3 +144,20 @@ def free_name(rel: str, taken) -> str:
         number += 1
         candidate = f"{rel}.gaev-saved.{number}"
     return candidate
+
+
+def make_removable(root_fd: int) -> None:
+    """Give the owner write access to every directory of a tree about to be removed (a
+    read-only ``data/`` of the old project must not leave the staging directory behind)."""
+    os.fchmod(root_fd, stat.S_IMODE(os.fstat(root_fd).st_mode) | 0o700)
+    stack = [os.dup(root_fd)]
+    while stack:
+        fd = stack.pop()
+        try:
+            with os.scandir(fd) as listing:
+                dirs = [(item.name, item.stat(follow_symlinks=False)) for item in listing if item.is_dir(follow_symlinks=False)]
+            for name, st in dirs:
+                os.chmod(name, stat.S_IMODE(st.st_mode) | 0o700, dir_fd=fd)
+                stack.append(open_dir(name, dir_fd=fd))
+        finally:
+            os.close(fd)

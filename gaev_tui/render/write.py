@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import stat
 from pathlib import Path
 
@@ -107,7 +106,7 @@ def _write(files: dict[str, bytes], dest: Path, force: bool, spec_source: tuple[
                 changes = [ProjectChange(path, "added") for path in files]
         except BaseException:
             if not (staging / swap.JOURNAL).exists():  # the swap did not happen: undo
-                shutil.rmtree(staging, ignore_errors=True)
+                swap.remove_tree(staging)
             raise
         with contextlib.suppress(OSError):
             os.rmdir(staging)

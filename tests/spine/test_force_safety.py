@@ -230,3 +230,16 @@ def test_planning_looks_only_where_gaev_writes(project, monkeypatch):
     monkeypatch.setattr(tree, "walk", spy)
     plan_changes(render(), project)
     assert "data" in seen and "data/deep" not in seen
+
+
+def test_read_only_directories_of_the_user_keep_their_mode_and_leave_no_debris(project):
+    data = project / "data"
+    data.mkdir()
+    (data / "x.csv").write_text("1")
+    data.chmod(0o555)
+    try:
+        write_project(render(WITH_HOST), project, force=True)
+        assert (data / "x.csv").read_text() == "1" and (data.stat().st_mode & 0o777) == 0o555
+        assert not [p for p in project.parent.iterdir() if p.name.startswith(".p.")]
+    finally:
+        data.chmod(0o755)
