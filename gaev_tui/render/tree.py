@@ -75,7 +75,10 @@ def walk(root_fd: int, descend: Callable[[str], bool] | None = None) -> list[Ent
                 entry = Entry(f"{prefix}{name}", st)
                 entries.append(entry)
                 if entry.is_dir and (descend is None or descend(entry.rel)):
-                    stack.append((open_dir(name, dir_fd=fd), f"{entry.rel}/"))
+                    try:
+                        stack.append((open_dir(name, dir_fd=fd), f"{entry.rel}/"))
+                    except OSError as exc:  # name the entry (the error alone says only its base name)
+                        raise OSError(exc.errno, exc.strerror, entry.rel) from None
         finally:
             os.close(fd)
     return entries

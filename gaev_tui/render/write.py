@@ -75,7 +75,8 @@ def write_project(files: dict[str, bytes], dest: Path, force: bool = False,
         problem = exc.strerror or str(exc)
         if exc.errno in (errno.ENOTDIR, errno.EEXIST):
             problem = "a parent of this path is a file, not a directory"
-        where = f" (in {dest.parent})" if exc.filename and str(exc.filename).startswith(str(dest.parent)) else ""
+        name = str(exc.filename or "")
+        where = f" (in {dest.parent})" if name.startswith(str(dest.parent)) else f": {name}" if name and not os.path.isabs(name) else ""
         raise InputError(f"cannot write the project: {problem}{where}", Location(str(dest))) from None
 
 
