@@ -15,6 +15,7 @@ from gaev_tui.cli.main import main
 from gaev_tui.envspec import parse_spec_text
 from gaev_tui.errors import InputError
 from gaev_tui.render import plan_changes, render_project, tree, write_project
+from tests.spine.ordinary import as_ordinary_user
 
 SPEC = "name: p\nos: debian-12\nprovider: libvirt\n"
 WITH_HOST = SPEC + "hostname: h1\n"  # adds the vm role: files that go away again without it
@@ -237,8 +238,11 @@ def test_read_only_directories_of_the_user_keep_their_mode_and_leave_no_debris(p
     data.mkdir()
     (data / "x.csv").write_text("1")
     data.chmod(0o555)
+    spec = project.parent / "spec.yaml"
+    spec.write_text(WITH_HOST)
     try:
-        write_project(render(WITH_HOST), project, force=True)
+        result = as_ordinary_user(["generate", str(spec), "-o", str(project), "--force"], project.parent)
+        assert result.returncode == 0, result.stderr
         assert (data / "x.csv").read_text() == "1" and (data.stat().st_mode & 0o777) == 0o555
         assert not [p for p in project.parent.iterdir() if p.name.startswith(".p.")]
     finally:

@@ -3,12 +3,12 @@ traceback; `-o .` writes into the (empty) current directory."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from gaev_tui.cli.main import main
+from tests.spine.ordinary import as_ordinary_user
 
 SPEC = "name: p\nos: debian-12\nprovider: libvirt\n"
 
@@ -43,16 +43,30 @@ def test_under_proc_and_sys(spec, capsys, place):
     refused(capsys, ["generate", str(spec), "-o", place], f"{place}: cannot write the project")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories (see /sys above)")
-def test_read_only_parent(spec, tmp_path, capsys):
+def test_read_only_parent(spec, tmp_path):
     parent = tmp_path / "ro"
     parent.mkdir()
     parent.chmod(0o555)
     try:
-        refused(capsys, ["generate", str(spec), "-o", str(parent / "p")], "Permission denied")
+        result = as_ordinary_user(["generate", str(spec), "-o", str(parent / "p")], tmp_path)
+        err = result.stderr.strip()
+        assert result.returncode == 2 and err.count("\n") == 0 and "Traceback" not in err, err
+        assert f"{parent / 'p'}: cannot write the project: Permission denied (in {parent})" in err
         assert list(parent.iterdir()) == []
     finally:
         parent.chmod(0o755)
+
+
+def test_unreadable_directory_in_the_project_is_named(spec, tmp_path):
+    project = tmp_path / "p"
+    assert main(["generate", str(spec), "-o", str(project)]) == 0
+    (project / "locked").mkdir(mode=0o000)
+    try:
+        result = as_ordinary_user(["generate", str(spec), "-o", str(project), "--force"], tmp_path)
+        assert result.returncode == 2 and result.stderr.strip().endswith("Permission denied: locked"), result.stderr
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".p.")]
+    finally:
+        (project / "locked").chmod(0o755)
 
 
 @pytest.mark.parametrize("force", [[], ["--force"]])
