@@ -21,6 +21,9 @@ LOCK_FILE = "gaev.lock.json"
 MAX_LOCK_BYTES = 4 * 1024 * 1024
 MAX_PATH = 1024
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+# Where GAEV writes in a project. A lock naming anything else (data/, .vagrant/) is not
+# believed about it: those files are never removed, whatever checksum the lock gives.
+GAEV_ROOTS = frozenset({"Vagrantfile", "README.md", "gaev.yaml", LOCK_FILE, "scripts", "ansible", "packer", "cloud"})
 
 
 def checksums(files: dict[str, bytes]) -> dict[str, str]:
@@ -101,4 +104,5 @@ def _checked(data: object, location: Location) -> PreviousLock:
             raise bad(f"sha256[{path!r}]", "is not a sha256 checksum")
         if path not in files:
             raise bad(f"sha256[{path!r}]", "names a file the lock does not list")
-    return PreviousLock(frozenset(files), dict(sums))
+    ours = {path: digest for path, digest in sums.items() if path.split("/")[0] in GAEV_ROOTS}
+    return PreviousLock(frozenset(files), ours)

@@ -4,6 +4,7 @@ directories, hand-edited files, a directory that was never a GAEV project."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -126,7 +127,7 @@ def test_symlinked_files_are_never_read_or_written_through(project, outside):
     (project / "Vagrantfile").unlink()
     (project / "Vagrantfile").symlink_to(outside / "victim.txt")
     forge_lock(project, sha256={**json.loads((project / "gaev.lock.json").read_text())["sha256"],
-                                "Vagrantfile": __import__("hashlib").sha256(b"precious").hexdigest()})
+                                "Vagrantfile": hashlib.sha256(b"precious").hexdigest()})
     write_project(render(), project, force=True)
     assert (outside / "victim.txt").read_text() == "precious"
     assert not (project / "Vagrantfile").is_symlink()
@@ -247,3 +248,16 @@ def test_read_only_directories_of_the_user_keep_their_mode_and_leave_no_debris(p
         assert not [p for p in project.parent.iterdir() if p.name.startswith(".p.")]
     finally:
         data.chmod(0o755)
+
+
+def test_a_lock_claiming_the_users_files_removes_none_of_them(project):
+    (project / "data").mkdir()
+    (project / "data" / "empty.csv").write_text("")  # predictable content: sha256 of nothing
+    (project / ".vagrant").mkdir()
+    (project / ".vagrant" / "id").write_text("x")
+    lock = json.loads((project / "gaev.lock.json").read_text())
+    claims = {"data/empty.csv": hashlib.sha256(b"").hexdigest(), ".vagrant/id": hashlib.sha256(b"x").hexdigest()}
+    forge_lock(project, files=[*lock["files"], *claims], sha256={**lock["sha256"], **claims})
+    changes = write_project(render(), project, force=True)
+    assert (project / "data" / "empty.csv").exists() and (project / ".vagrant" / "id").read_text() == "x"
+    assert not [c for c in changes if c.status == "removed"]
