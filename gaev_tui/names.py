@@ -7,6 +7,8 @@ import re
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from gaev_tui import zones_locales
+
 # RFC 1123 host name: labels of letters, digits and inner hyphens, 63 chars each.
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 # Debian policy 5.6.1: lower case letters, digits, + - . ; at least two chars, starts alnum.
@@ -21,8 +23,6 @@ _CHOCO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(@[0-9][0-9A-Za-z.-]*)?$")
 _BOX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
 # Project / box names also become VM and file names.
 _PROJECT = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
-_TIMEZONE = re.compile(r"^(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+){1,2})$")
-_LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?(\.(UTF-8|utf8))?(@[a-z]+)?$|^C(\.UTF-8)?$|^POSIX$")
 
 
 def hostname(value: str) -> str | None:
@@ -77,16 +77,9 @@ def box_name(value: str) -> str | None:
     return None
 
 
-def timezone(value: str) -> str | None:
-    if not _TIMEZONE.match(value):
-        return "is not a time zone name (like 'Europe/Paris' or 'UTC')"
-    return None
-
-
-def locale(value: str) -> str | None:
-    if not _LOCALE.match(value):
-        return "is not a locale name (like 'fr_FR.UTF-8' or 'C.UTF-8')"
-    return None
+# Time zones and locales are names from real lists, not a grammar.
+timezone = zones_locales.timezone
+locale = zones_locales.locale
 
 
 PACKAGE_CHECKS = {
