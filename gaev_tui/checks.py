@@ -1,7 +1,8 @@
 """``gaev validate``: every check the installed tools allow on a generated project.
 
 Each check runs one real tool and reports ok, failed (with the tool's words) or
-skipped (the tool is missing, with how to install it). Other parts of GAEV add their
+skipped (the tool is missing, with how to install it); the spec's warnings (valid, but
+unlikely to work on a usual host) are reported as "warning". Other parts of GAEV add their
 checks to :data:`CHECKS` (Packer templates, for example).
 """
 
@@ -18,7 +19,7 @@ from gaev_tui import tools
 @dataclass(frozen=True)
 class CheckResult:
     name: str  # what was checked, e.g. "ruby -c Vagrantfile"
-    status: str  # "ok", "failed", "skipped"
+    status: str  # "ok", "failed", "skipped", "warning"
     detail: str = ""  # the tool's output when it failed, or why it was skipped
 
 
@@ -70,16 +71,20 @@ def check_spec(project: Path) -> Iterator[CheckResult]:
     from gaev_tui.errors import InputError
     from gaev_tui.render import plan_changes, render_project
     from gaev_tui.envspec import load_spec
+    from gaev_tui.envspec.advice import spec_warnings
 
     if not (project / "gaev.yaml").exists():
         yield CheckResult("gaev.yaml", "failed", "no gaev.yaml: not a GAEV project")
         return
     try:
         catalog = load_catalog()
-        files = render_project(load_spec(project, catalog), catalog)
+        spec = load_spec(project, catalog)
+        files = render_project(spec, catalog)
     except InputError as exc:
         yield CheckResult("gaev.yaml", "failed", str(exc))
         return
+    for warning in spec_warnings(spec, catalog):
+        yield CheckResult(f"gaev.yaml: {warning.field}", "warning", warning.message)
     drift = [c for c in plan_changes(files, project) if c.status != "unchanged"]
     detail = ", ".join(f"{c.path} ({c.status})" for c in drift[:10])
     yield CheckResult("generated files match gaev.yaml", "failed" if drift else "ok",

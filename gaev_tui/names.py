@@ -42,32 +42,62 @@ def project_name(value: str) -> str | None:
 
 def python_requirement(value: str) -> str | None:
     """A PEP 508 requirement without URLs or markers (they'd escape our pinning)."""
+    name = ("" if "://" in value else _leading_name(value)) or "pandas"  # the example's name
+    example = f"write the package name with an optional version, like '{name}', '{name}==2.2.2' or '{name}>=2'"
     try:
         req = Requirement(value)
-    except InvalidRequirement as exc:
-        return f"is not a valid Python requirement (PEP 508): {exc}"
+    except InvalidRequirement:
+        if "://" in value:
+            return f"must name a package on PyPI, not a URL (PEP 508): {example}"
+        rest = value[len(name):].lstrip()
+        if rest.startswith("=") and not rest.startswith("=="):
+            return f"pins a version with '==', not '=': write '{name}=={rest.lstrip('=').strip() or '2.2.2'}'"
+        return f"is not a Python requirement (PEP 508): {example}"
     if req.url:
-        return "must name a package on PyPI, not a URL"
+        if "://" not in req.url:  # "pandas@2.2": R's pinning syntax, not Python's
+            return f"pins a version with '==', not '@': write '{req.name}=={req.url.strip()}'"
+        return f"must name a package on PyPI, not a URL: {example}"
     if req.marker:
-        return "must not carry an environment marker (';')"
+        return "must not carry an environment marker (';'): GAEV installs for the VM's one Python"
+    if any(not spec.version for spec in req.specifier):
+        return f"has a version operator without a version: {example}"
     return None
+
+
+def _leading_name(value: str) -> str:
+    """The package-name-looking start of ``value`` ("" when there is none)."""
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", value.strip())
+    return match.group(0) if match else ""
 
 
 def debian_package(value: str) -> str | None:
     if not _DEBIAN.match(value):
-        return "is not a Debian package name (lower-case letters, digits, '+', '-', '.'; optional =VERSION)"
+        if _DEBIAN.match(value.lower()):
+            return f"has capitals, but Debian package names are lower case: write '{value.lower()}'"
+        if "==" in value and _DEBIAN.match(value.replace("==", "=", 1)):
+            return f"pins a version with one '=' (apt's syntax): write '{value.replace('==', '=', 1)}'"
+        return "is not a Debian package name (lower-case letters, digits, '+', '-', '.'; optional =VERSION, like 'git=1:2.39.2-1.1')"
     return None
+
+
+def _pinned_with_at(value: str, grammar: re.Pattern) -> str | None:
+    """For names pinned with '@' (R, Chocolatey): the fix when '==' or '=' was used."""
+    name, _, version = value.partition("=")
+    fixed = f"{name.strip()}@{version.lstrip('=').strip()}"
+    return f"pins a version with '@': write '{fixed}'" if version and grammar.match(fixed) else None
 
 
 def r_package(value: str) -> str | None:
     if not _R.match(value):
-        return "is not an R package name (letters, digits and '.', starting with a letter; optional @VERSION)"
+        return _pinned_with_at(value, _R) or (
+            "is not an R package name (letters, digits and '.', starting with a letter; optional @VERSION, like 'ggplot2@3.5.1')")
     return None
 
 
 def choco_package(value: str) -> str | None:
     if not _CHOCO.match(value):
-        return "is not a Chocolatey package id (letters, digits, '.', '-', '_'; optional @VERSION)"
+        return _pinned_with_at(value, _CHOCO) or (
+            "is not a Chocolatey package id (letters, digits, '.', '-', '_'; optional @VERSION, like 'git@2.44.0')")
     return None
 
 

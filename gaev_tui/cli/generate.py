@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -19,10 +20,13 @@ def run(args: argparse.Namespace) -> int:
     from gaev_tui.catalog import load_catalog
     from gaev_tui.render import render_project, write_project
     from gaev_tui.envspec import load_spec
+    from gaev_tui.envspec.advice import spec_warnings
 
     catalog = load_catalog()
     spec = load_spec(args.spec, catalog)
     files = render_project(spec, catalog)
+    for warning in spec_warnings(spec, catalog):
+        print(f"gaev: warning: {args.spec}: {warning.field}: {warning.message}", file=sys.stderr)
     dest = args.output or Path(spec.name)
     changes = write_project(files, dest, force=args.force)
     counts = {status: sum(c.status == status for c in changes) for status in ("added", "changed", "removed")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-MARKS = {"ok": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
+MARKS = {"ok": "ok     ", "failed": "FAILED ", "skipped": "skipped", "warning": "warning"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,6 +46,8 @@ def summary(results: list, strict: bool) -> str:
     """The last lines: valid only when every check ran and passed."""
     failed = [r for r in results if r.status == "failed"]
     skipped = _skipped(results)
+    warned = sum(r.status == "warning" for r in results)
+    checks = len(results) - warned
     lines = []
     if skipped:
         lines.append(f"gaev: {len(skipped)} check(s) did not run:")
@@ -53,9 +55,9 @@ def summary(results: list, strict: bool) -> str:
     if failed:
         lines.append(f"gaev: {len(failed)} check(s) failed: " + ", ".join(r.name for r in failed))
     elif skipped:
-        passed = len(results) - len(skipped)
+        passed = checks - len(skipped)
         lines.append(f"gaev: {passed} check(s) passed, but the project is not fully validated"
                      + (" (--strict: failing)" if strict else "; install the tools above, or use --strict to fail on this"))
     else:
-        lines.append(f"gaev: project is valid ({len(results)} checks passed)")
+        lines.append(f"gaev: project is valid ({checks} checks passed" + (f"; {warned} warning(s) above)" if warned else ")"))
     return "\n".join(lines)

@@ -71,7 +71,7 @@ def parse_spec(doc: Document, catalog: Catalog) -> Spec:
         base_box=base_box,
         hostname=_checked(f, "hostname", names.hostname, None),
         resources=_resources(f, catalog, apps),
-        network=_network(f),
+        network=_network(f, provider),
         shared_folders=_shared_folders(f, os_entry.family),
         packages=_packages(f, os_entry.family, os_entry.label),
         apps=apps,
@@ -177,7 +177,12 @@ def _resources(f: Fields, catalog: Catalog, apps: tuple[str, ...]) -> Resources:
     return resources
 
 
-def _network(f: Fields) -> Network:
+# Providers whose private networks give the host the first address of the /24 (Vagrant's
+# default netmask): VirtualBox's host-only adapter and vagrant-libvirt's network.
+HOST_TAKES_DOT_ONE = {"virtualbox": "VirtualBox", "libvirt": "libvirt"}
+
+
+def _network(f: Fields, provider: str) -> Network:
     sub = f.sub("network")
     if sub is None:
         return Network()
@@ -190,6 +195,13 @@ def _network(f: Fields) -> Network:
             raise sub.error(("private_network",), f"must be 'dhcp' or an IPv4 address, not '{private}'") from None
         if not address.is_private or address.is_loopback:
             raise sub.error(("private_network",), f"{private} is not a private address (use e.g. 192.168.56.10)")
+        last = int(address) & 0xFF
+        if last in (0, 255):
+            raise sub.error(("private_network",), f"{private} is the {'network' if last == 0 else 'broadcast'} address "
+                            "of its /24, not one a VM can use (use .2 to .254)")
+        if last == 1 and provider in HOST_TAKES_DOT_ONE:
+            raise sub.error(("private_network",), f"{private} is the address {HOST_TAKES_DOT_ONE[provider]} gives this computer on that "
+                            f"network, so the VM cannot have it: use another, like {address + 9}")
     ports: list[ForwardedPort] = []
     for index, _item in sub.items("forwarded_ports"):
         item = Fields(f.doc, ("network", "forwarded_ports", index))
@@ -197,8 +209,15 @@ def _network(f: Fields) -> Network:
         protocol = item.text("protocol", "tcp")
         if protocol not in ("tcp", "udp"):
             raise item.error(("protocol",), f"must be 'tcp' or 'udp', not '{protocol}'")
+        guest, host = item.get("guest", int), item.get("host", int)
+        if not 1 <= guest <= 65535:
+            raise item.error(("guest",), f"the VM's port must be between 1 and 65535, got {guest}")
         # Ports under 1024 need root on Linux and macOS hosts; Vagrant would fail late.
-        port = ForwardedPort(item.number("guest", 1, 65535), item.number("host", 1024, 65535), protocol)
+        if not 1024 <= host <= 65535:
+            raise item.error(("host",), f"this computer's port (host port) must be between 1024 and 65535, got {host}"
+                             + (": lower ones need administrator rights; use e.g. 8080 (the VM's port may stay "
+                                f"{guest})" if 0 < host < 1024 else ""))
+        port = ForwardedPort(guest, host, protocol)
         if any(p.host == port.host and p.protocol == port.protocol for p in ports):
             raise item.error(("host",), f"host port {port.host} is forwarded twice")
         ports.append(port)

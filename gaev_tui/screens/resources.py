@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from gaev_tui import names
+from gaev_tui.envspec.advice import spec_warnings
 from gaev_tui.errors import InputError
+from gaev_tui.hostfacts import host_fit
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.envspec import required_memory_mb
 from gaev_tui.widgets.field import Field
@@ -64,15 +66,41 @@ class ResourcesScreen(StepScreen):
         for ident, attr, label, placeholder, check in FIELDS:
             yield Field(label, getattr(self.state, attr), id=ident, placeholder=placeholder,
                         check=check, hint=hints.get(ident, ""))
+        yield Static("", id="resources-warnings")
         yield Static("", id="resources-end")
 
     def on_mount(self) -> None:
         self.query_one("#f-cpus", Field).input.focus()
         self.check_folders()
+        self.show_warnings()
 
     def on_input_changed(self, event) -> None:
         if event.input.id == "f-folders-input":
             self.check_folders()
+        self.show_warnings()
+
+    def warnings(self) -> list[str]:
+        """What this host cannot give (when probed) and the spec's own warnings, for
+        the answers as they stand; nothing while they do not parse (errors come first)."""
+        state = self.state.copy()
+        for ident, attr, *_ in FIELDS:
+            setattr(state, attr, self.query_one(f"#{ident}", Field).value.strip())
+        try:
+            spec = state.check(self.catalog, upto=self.STEP)
+        except InputError:
+            return []
+        facts = self.app.host_facts
+        found = []
+        if facts is not None and facts.capacity is not None:
+            ports = [(p.host, p.protocol) for p in spec.network.forwarded_ports]
+            found = [w.message for w in host_fit(spec.resources.cpus, spec.resources.memory_mb, ports, facts.capacity)]
+        return found + [w.message for w in spec_warnings(spec, self.catalog)]
+
+    def show_warnings(self) -> None:
+        line = self.query_one("#resources-warnings", Static)
+        found = self.warnings()
+        line.update("\n".join(f"⚠ {message}" for message in found))
+        line.display = bool(found)
 
     def check_folders(self) -> bool:
         """Say where each shared folder is on this computer, and if it exists; False

@@ -57,3 +57,80 @@ def test_the_locale_list_is_glibcs_and_says_where_it_came_from():
     text = resources.files("gaev_tui").joinpath("data/glibc_supported_locales.txt").read_text()
     assert "/usr/share/i18n/SUPPORTED" in text.splitlines()[0] and "2.36" in text
     assert len(zones_locales.locales()) > 400 and "fr_FR.UTF-8" in zones_locales.locales()
+
+
+# --- networks: what VirtualBox and libvirt really allow ---------------------------------
+
+@pytest.mark.parametrize("provider", ["virtualbox", "libvirt"])
+def test_the_hosts_own_dot_one_address_is_refused(provider):
+    os_id = "debian-12"
+    error = error_of(f"name: vm1\nos: {os_id}\nprovider: {provider}\nnetwork: {{private_network: 192.168.99.1}}\n")
+    assert error.location.field == "network.private_network"
+    assert "gives this computer" in error.message and "192.168.99.10" in error.message
+
+
+@pytest.mark.parametrize(("address", "word"), [("192.168.56.0", "network"), ("10.1.2.255", "broadcast")])
+def test_network_and_broadcast_addresses_are_refused(address, word):
+    assert f"the {word} address" in error_of(BASE + f"network: {{private_network: {address}}}\n").message
+
+
+def test_virtualbox_host_only_range_is_a_warning_with_the_networks_conf_hint():
+    from gaev_tui.catalog import load_catalog
+    from gaev_tui.envspec.advice import spec_warnings
+
+    catalog = load_catalog()
+    outside = parse_spec_text(BASE + "network: {private_network: 192.168.99.10}\n", catalog)
+    (warning,) = spec_warnings(outside, catalog)
+    assert warning.field == "network.private_network"
+    assert "192.168.56.0/21" in warning.message and "/etc/vbox/networks.conf" in warning.message
+    assert "'* 192.168.99.0/24'" in warning.message
+    for address in ("192.168.56.10", "192.168.63.254"):  # inside the /21: nothing to say
+        assert spec_warnings(parse_spec_text(BASE + f"network: {{private_network: {address}}}\n", catalog), catalog) == []
+    libvirt = parse_spec_text("name: vm1\nos: debian-12\nprovider: libvirt\nnetwork: {private_network: 192.168.99.10}\n", catalog)
+    assert spec_warnings(libvirt, catalog) == []  # only VirtualBox has that limit
+
+
+def test_generate_and_validate_show_the_warning(tmp_path, capsys):
+    from gaev_tui.cli.main import main
+
+    spec = tmp_path / "gaev.yaml"
+    spec.write_text(BASE + "network: {private_network: 192.168.99.10}\n")
+    assert main(["generate", str(spec), "-o", str(tmp_path / "p")]) == 0
+    err = capsys.readouterr().err
+    assert f"gaev: warning: {spec}: network.private_network: VirtualBox 6.1.28" in err
+    main(["validate", str(tmp_path / "p")])
+    out = capsys.readouterr().out
+    assert "warning gaev.yaml: network.private_network" in out and "/etc/vbox/networks.conf" in out
+
+
+# --- messages in plain words -----------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("pandas===", "like 'pandas', 'pandas==2.2.2' or 'pandas>=2'"),
+    ("pandas==", "like 'pandas', 'pandas==2.2.2' or 'pandas>=2'"),
+    ("pandas=2.2", "write 'pandas==2.2'"),
+    ("pandas@2.2", "pins a version with '==', not '@': write 'pandas==2.2'"),
+    ("git+https://x.org/a.git", "not a URL"),
+])
+def test_python_requirements_say_what_to_write(value, words):
+    message = names.python_requirement(value)
+    assert words in message and "Expected" not in message
+
+
+@pytest.mark.parametrize(("check", "value", "words"), [
+    (names.debian_package, "Git", "write 'git'"),
+    (names.debian_package, "git==1:2.39", "write 'git=1:2.39'"),
+    (names.r_package, "ggplot2==3.5.1", "write 'ggplot2@3.5.1'"),
+    (names.choco_package, "git=2.44.0", "write 'git@2.44.0'"),
+])
+def test_pins_in_another_languages_syntax_get_the_right_one(check, value, words):
+    assert words in check(value)
+
+
+def test_a_low_host_port_says_it_is_the_host_port():
+    error = error_of(BASE + "network:\n  forwarded_ports: [{guest: 80, host: 80}]\n")
+    assert error.location.field == "network.forwarded_ports[0].host"
+    assert error.message.startswith("this computer's port (host port) must be between 1024 and 65535, got 80")
+    assert "8080" in error.message
+    guest = error_of(BASE + "network:\n  forwarded_ports: [{guest: 70000, host: 8000}]\n")
+    assert guest.message == "the VM's port must be between 1 and 65535, got 70000"
