@@ -134,3 +134,54 @@ def test_a_low_host_port_says_it_is_the_host_port():
     assert "8080" in error.message
     guest = error_of(BASE + "network:\n  forwarded_ports: [{guest: 70000, host: 8000}]\n")
     assert guest.message == "the VM's port must be between 1 and 65535, got 70000"
+
+
+# --- every error at once ---------------------------------------------------------------
+
+MANY = """name: Bad Name
+os: ubuntu-22.04
+provider: virtualbox
+resources: {cpus: 0, memory_mb: 100}
+network:
+  private_network: 8.8.8.8
+  forwarded_ports: [{guest: 80, host: 80}, {guest: 81, host: 8001}, {guest: 70000, host: 8002}]
+packages:
+  python: ['pandas===', numpy, 'x>>']
+timezone: Europe/Pariss
+"""
+
+
+def test_spec_errors_lists_every_problem_in_spec_order():
+    from gaev_tui.envspec import spec_errors_text
+
+    errors = spec_errors_text(MANY, file="spec.yaml")
+    assert [e.location.field for e in errors] == [
+        "name", "resources.cpus", "resources.memory_mb", "network.private_network",
+        "network.forwarded_ports[0].host", "network.forwarded_ports[2].guest",
+        "packages.python[0]", "packages.python[2]", "timezone",
+    ]
+    assert all(e.location.file == "spec.yaml" and e.location.line for e in errors)
+    # The first of them is what parse_spec raises: one rule set, two ways to report.
+    assert str(errors[0]) == str(error_of(MANY))
+    assert spec_errors_text(BASE) == []
+
+
+def test_a_part_that_depends_on_a_wrong_one_waits_for_it():
+    from gaev_tui.envspec import spec_errors_text
+
+    errors = spec_errors_text("name: a\nos: nope\nprovider: virtualbox\npackages: {python: ['x==']}\n")
+    assert [e.location.field for e in errors] == ["os"]  # packages depend on the OS family
+    assert len(spec_errors_text("name: [oops\n")) == 1  # not YAML: one error
+
+
+def test_the_wizard_gets_every_error_of_its_answers():
+    from gaev_tui.catalog import load_catalog
+    from gaev_tui.wizard_state import WizardState
+
+    state = WizardState(name="vm1", os="ubuntu-22.04", provider="virtualbox", cpus="0", memory_mb="100",
+                        timezone="Europe/Pars", forwarded_ports="80:80")
+    fields = [e.location.field for e in state.errors(load_catalog(), upto="resources")]
+    assert fields == ["resources.cpus", "resources.memory_mb", "network.forwarded_ports[0].host", "timezone"]
+    state.forwarded_ports = "8000"  # the wizard's own syntax: its error alone
+    (error,) = state.errors(load_catalog(), upto="resources")
+    assert "is not THIS-MACHINE:VM" in error.message
