@@ -34,8 +34,8 @@ FIELDS = (
     ("f-timezone", "timezone", "Time zone", "blank: UTC; like Europe/Paris", names.timezone),
     ("f-locale", "locale", "Language (locale)", "blank: the box's; like fr_FR.UTF-8", names.locale),
 )
-DISK_HINT = ("A cap keeps the packaged box small enough for where it will live: some "
-             "clouds refuse images over 18 GB.")
+DISK_HINT = ("Vagrant can only grow a box's disk: a smaller size needs a base box built "
+             "with Packer (base box step).")
 
 
 class ResourcesScreen(StepScreen):
@@ -44,7 +44,8 @@ class ResourcesScreen(StepScreen):
                "proposed values suit the apps you chose; blank means the box's default.")
     HELP = f"""\
 * **CPUs / Memory**: taken from this computer while the VM runs. The apps' needs are the minimum.
-* **Disk cap**: {DISK_HINT} Blank: the base box's own size.
+* **Disk cap**: {DISK_HINT} Blank: the base box's own size. A size larger than the box's grows it at the
+  first `vagrant up`.
 * **Private network**: an address only this computer can reach: `dhcp`, or a fixed one like `192.168.56.10`.
 * **Forwarded ports**: `8000:80` makes `http://localhost:8000/` here reach port 80 in the VM. Ports on this
   computer must be 1024 or more. Several: `8000:80, 8787:8787`; UDP: `5353:53/udp`.
