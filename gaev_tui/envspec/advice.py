@@ -68,7 +68,14 @@ class SpecWarning:
 
 def spec_warnings(spec: Spec, catalog: Catalog) -> list[SpecWarning]:
     """Every warning for ``spec``, in spec order."""
-    return [*_disk_warnings(spec, catalog), *_network_warnings(spec)]
+    return [*_disk_warnings(spec, catalog), *_network_warnings(spec), *_folder_warnings(spec)]
+
+
+def _folder_warnings(spec: Spec) -> list[SpecWarning]:
+    return [SpecWarning(f"shared_folders[{index}].host", (
+        f"{folder.host} is a Windows path: the VM can then start only on a Windows computer "
+        "(elsewhere Vagrant would create it as a folder inside the project)"))
+        for index, folder in enumerate(spec.shared_folders) if folder.windows_host]
 
 
 def _network_warnings(spec: Spec) -> list[SpecWarning]:

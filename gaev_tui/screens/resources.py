@@ -3,12 +3,14 @@ forwarded ports, shared folders, host name, time zone and language."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from gaev_tui import names
+from gaev_tui.envspec import SharedFolder
 from gaev_tui.envspec.advice import spec_warnings
 from gaev_tui.errors import InputError
 from gaev_tui.hostfacts import host_fit
@@ -115,6 +117,10 @@ class ResourcesScreen(StepScreen):
         project = self.state.default_dest()
         notes = []
         for folder in folders:
+            if SharedFolder(folder["host"], folder["guest"]).windows_host and os.name != "nt":
+                # Not a path of this computer: written as typed, for the Windows host.
+                notes.append(f"{folder['host']}: a folder of the Windows computer that will run the VM")
+                continue
             host = Path(folder["host"]).expanduser()
             where = host if host.is_absolute() else project / host
             if where.exists() and not where.is_dir():

@@ -103,3 +103,26 @@ def test_real_vagrant_ignores_the_disk_without_the_flag_and_the_vagrantfile_says
                              env={**base, "VAGRANT_EXPERIMENTAL": "disks"})
     assert flagged.returncode == 0, flagged.stderr
     assert "GAEV:" not in flagged.stderr and "experimental feature is not enabled" not in flagged.stderr
+
+
+# --- Windows host paths in shared folders (here for want of a better home) ---------------
+
+def test_windows_host_folders_are_written_with_forward_slashes():
+    s = spec(extra="shared_folders: [{host: C:\\Users\\me\\data, guest: /data}, {host: ./d, guest: /d}]\n")
+    assert s.shared_folders[0].host == "C:\\Users\\me\\data"  # kept as typed in the spec
+    vagrantfile, readme = files_of(s)
+    assert "config.vm.synced_folder 'C:/Users/me/data', '/data', create: true" in vagrantfile
+    assert "config.vm.synced_folder './d', '/d', create: true" in vagrantfile
+    assert "`C:\\Users\\me\\data` on this machine" in readme
+    (warning,) = spec_warnings(s, load_catalog())
+    assert warning.field == "shared_folders[0].host" and "only on a Windows computer" in warning.message
+
+
+@pytest.mark.tools
+def test_ruby_reads_the_windows_folder_path_back(tmp_path):
+    ruby = need_tool("ruby")["ruby"]
+    s = spec(extra="shared_folders: [{host: 'C:\\Users\\me\\lab data', guest: /data}]\n")
+    line = next(l for l in files_of(s)[0].splitlines() if "synced_folder 'C:" in l)
+    literal = line.split("synced_folder ", 1)[1].split(", ", 1)[0]
+    done = subprocess.run([ruby, "-e", f"print {literal}"], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "C:/Users/me/lab data"

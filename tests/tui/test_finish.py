@@ -157,3 +157,14 @@ async def test_resources_warn_when_the_vm_does_not_fit_this_host(make):
             assert f"host port {port}/tcp is already in use" in text and "networks.conf" in text
             await next_step(pilot)  # warnings never stop the step
             assert type(app.screen).__name__ == "ReviewScreen"
+
+
+async def test_a_windows_host_folder_is_shown_as_typed(make):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_step(pilot, 4)
+        await type_in(pilot, "f-folders", "C:\\Users\\me\\data -> /srv/data")
+        hint = note(app.screen, "f-folders")
+        assert hint.startswith("C:\\Users\\me\\data: a folder of the Windows computer")
+        assert "./" not in hint and "project" not in hint
+        assert "is a Windows path" in shown(app.screen.query_one("#resources-warnings"))
