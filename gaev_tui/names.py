@@ -4,6 +4,7 @@ otherwise the reason in a few words (the caller adds the file, line and field)."
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -30,13 +31,22 @@ def hostname(value: str) -> str | None:
         return "is longer than 253 characters"
     for label in value.split("."):
         if not _HOST_LABEL.match(label):
-            return "must be letters, digits and hyphens (no leading/trailing hyphen), dot-separated"
+            return "must be letters, digits and hyphens (no leading/trailing hyphen), dot-separated" + _instead(
+                value, re.sub(r"-*\.-*", ".", re.sub(r"[^A-Za-z0-9.-]+", "-", value)).strip("-."))
     return None
+
+
+def _instead(value: str, fixed: str) -> str:
+    """", like 'FIXED'" when the cleaned-up ``fixed`` differs from ``value`` and is usable."""
+    return f", like '{fixed}'" if fixed and fixed != value else ""
 
 
 def project_name(value: str) -> str | None:
     if not _PROJECT.match(value):
-        return "must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
+        plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()  # é -> e
+        fixed = re.sub(r"[^a-z0-9._-]+", "-", plain).strip("-._")[:63]
+        return ("must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
+                + _instead(value, fixed))
     return None
 
 

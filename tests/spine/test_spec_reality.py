@@ -185,3 +185,13 @@ def test_the_wizard_gets_every_error_of_its_answers():
     state.forwarded_ports = "8000"  # the wizard's own syntax: its error alone
     (error,) = state.errors(load_catalog(), upto="resources")
     assert "is not THIS-MACHINE:VM" in error.message
+
+
+@pytest.mark.parametrize(("check", "value", "fixed"), [
+    (names.project_name, "My VM", "my-vm"), (names.project_name, "Été 2024", "ete-2024"),
+    (names.hostname, "bad_host!", "bad-host"), (names.hostname, "jupyter hub.lab", "jupyter-hub.lab"),
+])
+def test_bad_names_come_with_a_usable_one(check, value, fixed):
+    message = check(value)
+    assert message.endswith(f", like '{fixed}'")
+    assert check(fixed) is None
