@@ -10,6 +10,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from gaev_tui import zones_locales
 
+# Patterns are applied with ``fullmatch``: ``match`` with ``$`` also accepts a trailing
+# newline, which would reach file names, the Vagrantfile and Packer's boot command.
+
 # RFC 1123 host name: labels of letters, digits and inner hyphens, 63 chars each.
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 # Debian policy 5.6.1: lower case letters, digits, + - . ; at least two chars, starts alnum.
@@ -30,7 +33,7 @@ def hostname(value: str) -> str | None:
     if len(value) > 253:
         return "is longer than 253 characters"
     for label in value.split("."):
-        if not _HOST_LABEL.match(label):
+        if not _HOST_LABEL.fullmatch(label):
             return "must be letters, digits and hyphens (no leading/trailing hyphen), dot-separated" + _instead(
                 value, re.sub(r"-*\.-*", ".", re.sub(r"[^A-Za-z0-9.-]+", "-", value)).strip("-."))
     return None
@@ -42,7 +45,7 @@ def _instead(value: str, fixed: str) -> str:
 
 
 def project_name(value: str) -> str | None:
-    if not _PROJECT.match(value):
+    if not _PROJECT.fullmatch(value):
         plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()  # é -> e
         fixed = re.sub(r"[^a-z0-9._-]+", "-", plain).strip("-._")[:63]
         return ("must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
@@ -52,6 +55,8 @@ def project_name(value: str) -> str | None:
 
 def python_requirement(value: str) -> str | None:
     """A PEP 508 requirement without URLs or markers (they'd escape our pinning)."""
+    if not value.isprintable():  # packaging accepts a trailing newline
+        return "must be one line of printable text"
     name = ("" if "://" in value else _leading_name(value)) or "pandas"  # the example's name
     example = f"write the package name with an optional version, like '{name}', '{name}==2.2.2' or '{name}>=2'"
     try:
@@ -81,10 +86,10 @@ def _leading_name(value: str) -> str:
 
 
 def debian_package(value: str) -> str | None:
-    if not _DEBIAN.match(value):
-        if _DEBIAN.match(value.lower()):
+    if not _DEBIAN.fullmatch(value):
+        if _DEBIAN.fullmatch(value.lower()):
             return f"has capitals, but Debian package names are lower case: write '{value.lower()}'"
-        if "==" in value and _DEBIAN.match(value.replace("==", "=", 1)):
+        if "==" in value and _DEBIAN.fullmatch(value.replace("==", "=", 1)):
             return f"pins a version with one '=' (apt's syntax): write '{value.replace('==', '=', 1)}'"
         return "is not a Debian package name (lower-case letters, digits, '+', '-', '.'; optional =VERSION, like 'git=1:2.39.2-1.1')"
     return None
@@ -94,25 +99,25 @@ def _pinned_with_at(value: str, grammar: re.Pattern) -> str | None:
     """For names pinned with '@' (R, Chocolatey): the fix when '==' or '=' was used."""
     name, _, version = value.partition("=")
     fixed = f"{name.strip()}@{version.lstrip('=').strip()}"
-    return f"pins a version with '@': write '{fixed}'" if version and grammar.match(fixed) else None
+    return f"pins a version with '@': write '{fixed}'" if version and grammar.fullmatch(fixed) else None
 
 
 def r_package(value: str) -> str | None:
-    if not _R.match(value):
+    if not _R.fullmatch(value):
         return _pinned_with_at(value, _R) or (
             "is not an R package name (letters, digits and '.', starting with a letter; optional @VERSION, like 'ggplot2@3.5.1')")
     return None
 
 
 def choco_package(value: str) -> str | None:
-    if not _CHOCO.match(value):
+    if not _CHOCO.fullmatch(value):
         return _pinned_with_at(value, _CHOCO) or (
             "is not a Chocolatey package id (letters, digits, '.', '-', '_'; optional @VERSION, like 'git@2.44.0')")
     return None
 
 
 def box_name(value: str) -> str | None:
-    if not _BOX.match(value):
+    if not _BOX.fullmatch(value):
         return "is not a Vagrant box name (like 'bento/ubuntu-22.04')"
     return None
 
