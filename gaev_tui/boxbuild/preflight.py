@@ -1,4 +1,5 @@
-"""Checks before a build starts: tools, virtualisation, free disk against an estimate.
+"""Checks before a build starts: tools, virtualisation, free disk against an estimate,
+whether the VM fits this host, and the spec's own warnings.
 
 Each check gives one :class:`Check` with a level (ok / warn / error), one line saying
 what was found and a hint saying what to do. Errors stop the build; warnings ask.
@@ -13,12 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gaev_tui import paths, tools
+from gaev_tui import hostfacts, paths, tools
 from gaev_tui.boxbuild import disk
 from gaev_tui.boxbuild.project import BuildProject
 from gaev_tui.boxbuild.stages import OK, PENDING, RUNNING, SKIPPED, Stage
 from gaev_tui.boxcache.scan import scan
 from gaev_tui.boxcache.text import human_bytes
+from gaev_tui.catalog import load_catalog
+from gaev_tui.envspec import load_spec
+from gaev_tui.envspec.advice import spec_warnings
+from gaev_tui.errors import InputError
 
 GIB = 1 << 30
 #: Guessed size of a base box not yet downloaded (a minimal Linux box is 0.5-2 GB).
@@ -206,14 +211,44 @@ def check_disk(project: BuildProject, run: Run) -> list[Check]:
     return out
 
 
-def preflight(project: BuildProject, run: Run = run_command) -> list[Check]:
+def check_spec(project: BuildProject, capacity: hostfacts.HostCapacity | None = None,
+               in_use: Callable[[int, str], bool] = hostfacts.port_in_use) -> list[Check]:
+    """What the spec asks that this host cannot give (CPUs, memory, host ports), and the
+    spec's warnings (a host-only address VirtualBox refuses, a disk cap that cannot hold)."""
+    try:
+        catalog = load_catalog()
+        spec = load_spec(project.dir, catalog)
+    except InputError:
+        # The build reads only what it needs, so a project from an older catalogue may
+        # still build; these checks then do not apply (and no line claims they passed).
+        return []
+    ports = [(p.host, p.protocol) for p in spec.network.forwarded_ports]
+    found = hostfacts.host_fit(spec.resources.cpus, spec.resources.memory_mb, ports,
+                               capacity or hostfacts.host_capacity(), in_use)
+    out = [Check("warn", w.message, _HINTS.get(w.field, "")) for w in found]
+    out += [Check("warn", w.message, "") for w in spec_warnings(spec, catalog)]
+    if not found:
+        out.insert(0, Check("ok", f"this computer can give {spec.resources.cpus} CPU(s), {spec.resources.memory_mb} MB"
+                                  + (f" and host port(s) {', '.join(str(p) for p, _ in ports)}" if ports else "")))
+    return out
+
+
+_HINTS = {
+    "resources.cpus": "lower resources.cpus in gaev.yaml, or build on a bigger machine",
+    "resources.memory_mb": "lower resources.memory_mb in gaev.yaml, or build on a bigger machine",
+    "network.forwarded_ports": "stop what holds the port, or change network.forwarded_ports in gaev.yaml",
+}
+
+
+def preflight(project: BuildProject, run: Run = run_command, capacity: hostfacts.HostCapacity | None = None,
+              in_use: Callable[[int, str], bool] = hostfacts.port_in_use) -> list[Check]:
     """Every check for ``project``, in the order a user reads them."""
     checks = check_tools(project)
     if project.provider == "libvirt":
         checks += check_libvirt(project, run)
     elif project.provider == "virtualbox":
         checks += check_virtualbox(run)
-    return checks + check_disk(project, run)
+    return checks + check_spec(project, capacity, in_use) + check_disk(project, run)
 
 
 def worst(checks: list[Check]) -> str:

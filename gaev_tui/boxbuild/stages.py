@@ -79,11 +79,22 @@ def base_box_stages(project: BuildProject) -> list[Stage]:
     return [Stage("base-box", "Build the base box (packer build)", argv, tool="packer", cwd="packer")]
 
 
+def _disk_env(project: BuildProject) -> dict[str, str]:
+    """Vagrant 2.3 applies the Vagrantfile's ``config.vm.disk`` only with this flag set
+    when it starts (setting it from the Vagrantfile is too late)."""
+    try:
+        vagrantfile = (project.dir / "Vagrantfile").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {"VAGRANT_EXPERIMENTAL": "disks"} if "\n  config.vm.disk " in vagrantfile else {}
+
+
 def plan(project: BuildProject, keep_vm: bool = False) -> list[Stage]:
     """The stages that apply to ``project``, in order."""
     stages = base_box_stages(project) if project.base_box_build == "packer" else []
     stages.append(Stage("up", "Create and provision the VM (vagrant up)",
-                        ["vagrant", "up", f"--provider={project.provider}", "--machine-readable"], tool="vagrant"))
+                        ["vagrant", "up", f"--provider={project.provider}", "--machine-readable"], tool="vagrant",
+                        env=_disk_env(project)))
     manifest = Stage("manifest", "Fetch the guest's package manifest",
                      ["vagrant", "ssh", "-c", f"sudo cat {GUEST_MANIFEST}"], tool="vagrant-ssh")
     if project.family == "windows":

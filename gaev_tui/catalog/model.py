@@ -42,6 +42,9 @@ class BoxRef:
     name: str
     version: str | None = None
     description: str = ""
+    # Size of the box's disk (virtual, GB), where its build template says it: Vagrant
+    # can only grow a box's disk, so a smaller disk cap cannot hold. None: unknown.
+    disk_gb: int | None = None
 
 
 @dataclass(frozen=True)

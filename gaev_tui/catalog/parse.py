@@ -78,11 +78,12 @@ def _os(f: Fields, oid: str, providers: dict[str, Provider]) -> OsEntry:
         refs = []
         for index, _item in enumerate(items):
             box = Fields(f.doc, (*boxes_f.path, provider, index))
-            box.only(("name", "version", "description"))
+            box.only(("name", "version", "description", "disk_gb"))
             name = box.text("name")
             if reason := names.box_name(name):
                 raise box.error(("name",), reason)
-            refs.append(BoxRef(name, box.text("version", None), box.text("description", "")))
+            refs.append(BoxRef(name, box.text("version", None), box.text("description", ""),
+                               box.number("disk_gb", 1, 65536, None)))
         boxes[provider] = tuple(refs)
     iso = None
     if (iso_f := f.sub("iso")) is not None:

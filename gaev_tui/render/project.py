@@ -10,6 +10,7 @@ from gaev_tui.catalog import Catalog
 from gaev_tui.envspec import Spec, dump_spec
 from gaev_tui.errors import GaevError
 from gaev_tui.escape import ruby
+from gaev_tui.envspec.advice import VAGRANT_DISK_PROVIDERS, DiskPlan, disk_plan
 from gaev_tui.packer.render import render_packer
 from gaev_tui.render import ansible
 from gaev_tui.render.lockfile import LOCK_FILE, checksums
@@ -37,8 +38,8 @@ def resolve_box(spec: Spec, catalog: Catalog) -> ResolvedBox:
     return ResolvedBox(name, version)
 
 
-def _provider_lines(spec: Spec) -> list[str]:
-    r, cpus, memory = spec.resources, spec.resources.cpus, spec.resources.memory_mb
+def _provider_lines(spec: Spec, disk: DiskPlan) -> list[str]:
+    cpus, memory = spec.resources.cpus, spec.resources.memory_mb
     options = spec.provider_options
     if spec.provider == "virtualbox":
         lines = [f"vm.name = {ruby(spec.name)}", f"vm.cpus = {cpus}", f"vm.memory = {memory}"]
@@ -46,8 +47,9 @@ def _provider_lines(spec: Spec) -> list[str]:
     elif spec.provider == "libvirt":
         driver = options.get("driver", "kvm")
         lines = [f"vm.cpus = {cpus}", f"vm.memory = {memory}", f"vm.driver = {ruby(driver)}"]
-        if r.disk_gb:
-            lines.append(f"vm.machine_virtual_size = {r.disk_gb}")
+        if disk.kind == "grow":
+            # vagrant-libvirt grows the box's volume to this size (never shrinks it).
+            lines.append(f"vm.machine_virtual_size = {disk.cap_gb}")
     elif spec.provider == "vmware_desktop":
         lines = [f"vm.vmx['displayName'] = {ruby(spec.name)}", f"vm.vmx['numvcpus'] = '{cpus}'", f"vm.vmx['memsize'] = '{memory}'", "vm.gui = false"]
     elif spec.provider == "hyperv":
@@ -59,12 +61,30 @@ def _provider_lines(spec: Spec) -> list[str]:
     return lines
 
 
-def _disk_line(spec: Spec) -> str | None:
-    """Vagrant's disk feature resizes the primary disk on these providers; libvirt has
+def _disk_line(spec: Spec, disk: DiskPlan) -> str | None:
+    """Vagrant's disk feature grows the primary disk on these providers; libvirt has
     its own setting (in the provider block) and the others have none."""
-    if spec.resources.disk_gb and spec.provider in ("virtualbox", "vmware_desktop", "hyperv"):
-        return f"config.vm.disk :disk, size: '{spec.resources.disk_gb}GB', primary: true"
+    if disk.kind == "grow" and spec.provider in VAGRANT_DISK_PROVIDERS:
+        return f"config.vm.disk :disk, size: '{disk.cap_gb}GB', primary: true"
     return None
+
+
+def _disk_text(spec: Spec, disk: DiskPlan) -> str:
+    """What the README says of the disk: only what will be true."""
+    if disk.kind == "packer":
+        return f", a {disk.cap_gb} GB disk (the base box is built with Packer at that size)"
+    if disk.kind == "grow":
+        how = ("; `gaev build` sets `VAGRANT_EXPERIMENTAL=disks`, which Vagrant 2.3 needs for it"
+               if spec.provider in VAGRANT_DISK_PROVIDERS else "")
+        base = f"the base box's {disk.box_gb} GB disk" if disk.box_gb else "the base box's disk, if smaller,"
+        return (f", {base} grown to {disk.cap_gb} GB at the first `vagrant up`{how} (the guest's file "
+                "system grows with it only where the box does that at boot, as cloud images do)")
+    if disk.kind == "kept":
+        return (f", the base box's {disk.box_gb} GB disk (Vagrant cannot shrink it: the {disk.cap_gb} GB cap "
+                "needs a base box built with Packer)" if disk.cap_gb < disk.box_gb else f", a {disk.box_gb} GB disk")
+    if disk.kind == "unsupported":
+        return ", the base box's own disk (Vagrant cannot resize it on this provider)"
+    return ""
 
 
 def _contents(spec: Spec, catalog: Catalog) -> list[str]:
@@ -106,8 +126,6 @@ def _notes(spec: Spec, catalog: Catalog) -> list[str]:
         notes.append("libvirt: shared folders are copied with rsync when the VM starts; run `vagrant rsync` to copy changes again.")
     if os_entry.family == "windows":
         notes.append("Windows: Ansible runs from this machine over WinRM; it needs `pip install ansible pywinrm` (on Windows, use WSL).")
-    if spec.resources.disk_gb and spec.provider == "parallels":
-        notes.append("Parallels: Vagrant cannot resize its disks; the disk cap applies only to boxes built with Packer.")
     if provider.vagrant_plugin:
         notes.append(f"{provider.label} needs the Vagrant plugin `{provider.vagrant_plugin}`.")
     return notes
@@ -119,11 +137,13 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
     windows = os_entry.family == "windows"
     roles = ansible.roles_for(spec, catalog)
     box = resolve_box(spec, catalog)
+    disk = disk_plan(spec, catalog)
     files: dict[str, str | bytes] = {}
     context = dict(
         spec=spec, os=os_entry, provider=provider, box=box, windows=windows,
         gaev_version=__version__, rsync=spec.provider == "libvirt", playbook=bool(roles),
-        provider_lines=_provider_lines(spec), disk_line=_disk_line(spec), has_ansible=bool(roles),
+        provider_lines=_provider_lines(spec, disk), disk_line=_disk_line(spec, disk), has_ansible=bool(roles),
+        disk=disk, disk_text=_disk_text(spec, disk),
         contents=_contents(spec, catalog), access=_access(spec, catalog), notes=_notes(spec, catalog),
     )
     files["Vagrantfile"] = render("project/Vagrantfile.j2", **context)

@@ -109,3 +109,42 @@ def test_real_libvirt_host(tmp_path):
     assert "vagrant-libvirt plugin installed" in messages
     assert "libvirtd reachable at qemu:///system" in messages
     assert any("will be slow" in m for m in messages)
+
+
+def test_the_vm_must_fit_this_host_warnings_not_errors(fake_project):
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        write_project(fake_project.dir, extra=f"resources: {{cpus: 8, memory_mb: 8192}}\n"
+                                              f"network:\n  forwarded_ports: [{{guest: 80, host: {port}}}]\n")
+        checks = pf.check_spec(load_project(fake_project.dir), pf.hostfacts.HostCapacity(2, 4096))
+    assert [c.level for c in checks] == ["warn", "warn", "warn"]
+    assert "8 CPUs is more than this computer's 2" in checks[0].message and "resources.cpus" in checks[0].hint
+    assert "8192 MB is more than" in checks[1].message
+    assert f"host port {port}/tcp is already in use" in checks[2].message
+    write_project(fake_project.dir, extra="resources: {cpus: 1, memory_mb: 1024}\n")
+    (ok,) = pf.check_spec(load_project(fake_project.dir), pf.hostfacts.HostCapacity(2, 4096))
+    assert ok.level == "ok" and ok.message == "this computer can give 1 CPU(s), 1024 MB"
+
+
+def test_the_specs_warnings_reach_the_preflight(fake_project):
+    write_project(fake_project.dir, provider="virtualbox")
+    (fake_project.dir / "gaev.yaml").write_text("name: demo\nos: ubuntu-22.04\nprovider: virtualbox\n"
+                                                "network: {private_network: 192.168.99.10}\n")
+    checks = pf.preflight(load_project(fake_project.dir), answers(), pf.hostfacts.HostCapacity(2, 4096))
+    assert any(c.level == "warn" and "/etc/vbox/networks.conf" in c.message for c in checks)
+
+
+def test_a_spec_that_no_longer_parses_claims_no_host_check(fake_project):
+    (fake_project.dir / "gaev.yaml").write_text("name: demo\nprovider: libvirt\nos: ubuntu-22.04\nresources: {cpus: 0}\n")
+    assert pf.check_spec(load_project(fake_project.dir)) == []
+
+
+def test_a_disk_cap_that_cannot_hold_is_said_before_the_build(fake_project):
+    write_project(fake_project.dir, extra="base_box: {name: generic/ubuntu2204}\nresources: {disk_gb: 40}\n")
+    checks = pf.check_spec(load_project(fake_project.dir), pf.hostfacts.HostCapacity(8, 65536))
+    (warn,) = [c for c in checks if c.level == "warn"]
+    assert "generic/ubuntu2204 has a 128 GB disk" in warn.message and "build: packer" in warn.message
