@@ -1,0 +1,140 @@
+"""Real builds that collide or lose their project (issue 11, item 11), on the tiny
+Debian 12 box under QEMU software emulation. Marker ``vm`` (minutes each).
+
+- two builds of projects in directories of the same name run at once: each VM gets its
+  own libvirt name (no "domain name already taken"), both boxes are built;
+- the project directory is removed while its VM runs, then the build is cancelled: the
+  VM and its disk are destroyed through libvirt from the identity recorded at ``up``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.machine import provider_name
+from tests.toolcheck import need_tool
+from tests.vmbox import libvirt
+from tests.vmbox.fixtures import assert_no_leftovers
+
+pytestmark = pytest.mark.vm
+
+SPEC = """\
+name: {name}
+os: debian-12
+provider: libvirt
+provider_options: {{driver: qemu}}
+base_box: {{name: {box}, version: "{version}"}}
+resources: {{cpus: 1, memory_mb: 768}}
+"""
+
+
+def gaev(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gaev_tui", *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def generate(directory: Path, name: str, environ) -> None:
+    spec = directory.parent / "gaev.yaml"
+    spec.write_text(SPEC.format(name=name, box=environ.box_name, version=environ.box_version))
+    done = gaev("generate", str(spec), "-o", str(directory))
+    assert done.returncode == 0, done.stderr
+
+
+def start(directory: Path) -> jobs.Job:
+    done = gaev("build", str(directory), "--detach", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    job_id = done.stdout.split("started job ", 1)[1].split()[0]
+    return jobs.load_job(job_id)
+
+
+def wait_for(what: str, check, timeout: float):
+    """Poll ``check()`` until it returns something true (a guard against hanging, not a
+    timing assertion: these VMs are emulated and their speed varies a lot)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def finished(job: jobs.Job) -> jobs.Job | None:
+    now = jobs.load_job(job.id)
+    return now if now.effective_status() in (*jobs.FINAL, "lost") else None
+
+
+def log_tail(job: jobs.Job) -> str:
+    return job.log_path.read_text(errors="replace")[-3000:]
+
+
+def domain_exists(name_or_uuid: str) -> bool:
+    return libvirt.virsh("domstate", name_or_uuid, check=False).returncode == 0
+
+
+@pytest.fixture
+def cleanup():
+    """Domain names to remove after the test (whatever it left), then checked."""
+    names: list[str] = []
+    yield names
+    leaked = [obj for name in names for obj in libvirt.remove_prefixed(name)]
+    assert not leaked, f"libvirt objects left behind: {leaked}"
+
+
+def test_same_named_project_directories_build_at_once(vagrant_environ, tmp_path, monkeypatch, cleanup):
+    need_tool("ansible-playbook", "bsdtar", "virt-sysprep", "virt-sparsify", "virsh")
+    monkeypatch.setenv("GAEV_ANSIBLE", "host")
+    # Same directory name AND same spec: only the directories' paths differ.
+    dirs = [tmp_path / "a" / "project", tmp_path / "b" / "project"]
+    for directory in dirs:
+        directory.parent.mkdir()
+        generate(directory, "twin", vagrant_environ)
+    names = [provider_name("twin", d, "libvirt") for d in dirs]
+    cleanup.extend(names)
+    assert names[0] != names[1]
+    started = [start(d) for d in dirs]
+    # Both VMs exist at the same time, under their own names.
+    wait_for("both domains", lambda: all(domain_exists(n) for n in names), 1500)
+    ended = [wait_for(f"job {j.id}", lambda j=j: finished(j), 3000) for j in started]
+    for job, directory in zip(ended, dirs):
+        assert job.status == "ok", log_tail(job)
+        assert (directory / "builds" / "twin-libvirt.box").is_file()
+        assert job.machine["name"] == provider_name("twin", directory, "libvirt")
+        assert "already taken" not in job.log_path.read_text(errors="replace")
+    assert not any(domain_exists(n) for n in names)
+    assert_no_leftovers(*map(str, dirs), *names)
+
+
+def test_project_removed_mid_build_leaves_no_vm(vagrant_environ, tmp_path, monkeypatch, cleanup):
+    need_tool("ansible-playbook", "virsh")
+    monkeypatch.setenv("GAEV_ANSIBLE", "host")
+    directory = tmp_path / "p"
+    generate(directory, "doomed", vagrant_environ)
+    name = provider_name("doomed", directory, "libvirt")
+    cleanup.append(name)
+    job = start(directory)
+    # `vagrant up` created the domain: its UUID is in the job state.
+    recorded = wait_for("the VM's id in the job state",
+                        lambda: (jobs.load_job(job.id).machine or {}).get("id"), 1500)
+    assert libvirt.virsh("domuuid", name).stdout.strip() == recorded
+    disks = [v for v in libvirt.volumes() if v.startswith(name)]
+    assert disks, "the domain has no disk in the pool"
+    shutil.rmtree(directory)  # a cleaned CI workspace, a user's rm -rf
+    cancelled = gaev("jobs", "--cancel", job.id)
+    assert cancelled.returncode == 0, cancelled.stderr
+    ended = wait_for(f"job {job.id}", lambda: finished(job), 1200)
+    assert ended.status == "cancelled", log_tail(ended)
+    destroy = next(s for s in ended.stages if s["id"] == "destroy")
+    assert destroy["state"] == "ok", log_tail(ended)
+    assert "destroyed through libvirt" in destroy["detail"]
+    assert not domain_exists(recorded)
+    libvirt.virsh("pool-refresh", libvirt.POOL, check=False)
+    assert not [v for v in libvirt.volumes() if v.startswith(name)]
+    assert_no_leftovers(str(directory), name)
