@@ -278,7 +278,8 @@ class Pipeline:
             message = f"built {p.box_path} (sha256 {self._sha})"
             self._emit("gaev", [message])
             try:
-                record_build(p, self._sha or "")
+                for warning in record_build(p, self._sha or ""):
+                    self._emit("gaev", [f"warning: {warning}"])
             except (OSError, Timeout) as exc:  # the box is fine; only GAEV's bookkeeping failed
                 self._emit("gaev", [f"warning: the build was not recorded in GAEV's box records: {exc}"])
             return Result(OK, message, None, self.log.path, p.box_path, self._sha, self.stages)
