@@ -98,7 +98,11 @@ def run_attach(args) -> int:
             raise GaevError(f"job {job.id} has no log ({job.effective_status()})")
         time.sleep(0.1)
     print(f"[gaev] job {job.id} ({job.effective_status()}); log: {job.log_path}", file=sys.stderr)
-    with LogReader(job.log_path) as reader:
+    try:
+        reader = LogReader(job.log_path)
+    except OSError as exc:  # a symlink or a FIFO where GAEV writes a log: not followed
+        raise NoSuchJob(f"job {job.id}: its log cannot be read safely ({exc})") from None
+    with reader:
         _write([text for _, text in reader.tail(max(0, args.lines))])
         if args.no_follow:
             return _exit_code(job.effective_status())

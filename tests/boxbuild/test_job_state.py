@@ -152,3 +152,22 @@ def test_a_symlinked_job_directory_is_not_followed(tmp_path):
     (jobs.jobs_dir() / BAD_ID).symlink_to(elsewhere)
     found, bad = jobs.scan_jobs()
     assert found == [] and [b.id for b in bad] == [BAD_ID] and "symbolic link" in bad[0].problem
+
+
+def test_a_log_that_is_a_symlink_out_of_the_job_is_not_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-OUTSIDE-LINE\n")
+    made = job(tmp_path)
+    made.log_path.unlink()
+    made.log_path.symlink_to(secret)
+    done = gaev("attach", made.id, "--no-follow")
+    assert done.returncode == 2 and "cannot be read safely" in done.stderr
+    assert "SECRET-OUTSIDE-LINE" not in done.stdout + done.stderr
+
+
+def test_a_log_that_is_a_fifo_does_not_block_attach(tmp_path):
+    made = job(tmp_path)
+    made.log_path.unlink()
+    os.mkfifo(made.log_path)
+    done = gaev("attach", made.id, "--no-follow")
+    assert done.returncode == 2 and "not a regular file" in done.stderr
