@@ -262,6 +262,8 @@ def is_runner(job: Job) -> bool:
         return False
     if argv[-2:] == [RUNNER_MODULE, job.id]:
         return True
+    if job.detached:  # a detached job has no runner but the one above
+        return False
     for i, arg in enumerate(argv[:-1]):
         gaev = os.path.basename(arg) == "gaev" or (arg == "-m" and argv[i + 1] == "gaev_tui")
         if gaev and "build" in argv[i + 1:]:

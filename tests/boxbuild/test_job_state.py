@@ -171,3 +171,21 @@ def test_a_log_that_is_a_fifo_does_not_block_attach(tmp_path):
     os.mkfifo(made.log_path)
     done = gaev("attach", made.id, "--no-follow")
     assert done.returncode == 2 and "not a regular file" in done.stderr
+
+
+def test_a_foreground_build_is_its_own_runner_only_for_a_foreground_job(tmp_path):
+    # The command line of `python -m gaev_tui build DIR` (after a sleeping -c script).
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", "-m", "gaev_tui", "build", "."])
+    try:
+        made = jobs.new_job(tmp_path, "demo", "libvirt", detached=False, keep_vm=False)
+        made.status, made.pid = "running", proc.pid
+        deadline = time.monotonic() + 30
+        while jobs._cmdline(proc.pid)[-1:] != ["."] and time.monotonic() < deadline:
+            time.sleep(0.05)  # until exec has replaced the forked child's command line
+        made.pid_start = jobs.process_start(proc.pid)
+        assert jobs.is_runner(made)
+        made.detached = True  # a detached job's runner is the runner module, nothing else
+        assert not jobs.is_runner(made)
+    finally:
+        proc.kill()
+        proc.wait()
