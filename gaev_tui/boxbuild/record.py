@@ -14,11 +14,15 @@ from gaev_tui.envspec import spec_to_dict
 FILE_BOX_VERSION = "0"
 
 
-def record_build(project: BuildProject, sha256: str) -> None:
+def record_build(project: BuildProject, sha256: str) -> list[str]:
+    """Record the box; the warnings met (GAEV's records repaired on the way)."""
     used = {"vagrant": tools.version("vagrant")}
     if project.base_box_build == "packer":
         used["packer"] = tools.version("packer", "version")
+    warnings: list = []
     records.record_built(
         project.name, FILE_BOX_VERSION, project.provider, checksum=sha256, spec=spec_to_dict(project.spec),
         tools={name: value for name, value in used.items() if value}, box_file=str(Path(project.box_path).resolve()),
+        warnings=warnings,
     )
+    return [str(w) for w in warnings]

@@ -42,20 +42,23 @@ def _provider_lines(spec: Spec, disk: DiskPlan) -> list[str]:
     cpus, memory = spec.resources.cpus, spec.resources.memory_mb
     options = spec.provider_options
     if spec.provider == "virtualbox":
-        lines = [f"vm.name = {ruby(spec.name)}", f"vm.cpus = {cpus}", f"vm.memory = {memory}"]
+        lines = ["vm.name = gaev_vm_name", f"vm.cpus = {cpus}", f"vm.memory = {memory}"]
         lines.append(f"vm.gui = {'true' if options.get('gui') else 'false'}")
     elif spec.provider == "libvirt":
         driver = options.get("driver", "kvm")
-        lines = [f"vm.cpus = {cpus}", f"vm.memory = {memory}", f"vm.driver = {ruby(driver)}"]
+        # vagrant-libvirt names the domain <prefix><machine>; its default prefix is the
+        # directory's basename, which two projects easily share.
+        lines = ["vm.default_prefix = gaev_vm_name + '_'", f"vm.cpus = {cpus}", f"vm.memory = {memory}",
+                 f"vm.driver = {ruby(driver)}"]
         if disk.kind == "grow":
             # vagrant-libvirt grows the box's volume to this size (never shrinks it).
             lines.append(f"vm.machine_virtual_size = {disk.cap_gb}")
     elif spec.provider == "vmware_desktop":
-        lines = [f"vm.vmx['displayName'] = {ruby(spec.name)}", f"vm.vmx['numvcpus'] = '{cpus}'", f"vm.vmx['memsize'] = '{memory}'", "vm.gui = false"]
+        lines = ["vm.vmx['displayName'] = gaev_vm_name", f"vm.vmx['numvcpus'] = '{cpus}'", f"vm.vmx['memsize'] = '{memory}'", "vm.gui = false"]
     elif spec.provider == "hyperv":
-        lines = [f"vm.vmname = {ruby(spec.name)}", f"vm.cpus = {cpus}", f"vm.memory = {memory}", f"vm.maxmemory = {memory}"]
+        lines = ["vm.vmname = gaev_vm_name", f"vm.cpus = {cpus}", f"vm.memory = {memory}", f"vm.maxmemory = {memory}"]
     elif spec.provider == "parallels":
-        lines = [f"vm.name = {ruby(spec.name)}", f"vm.cpus = {cpus}", f"vm.memory = {memory}"]
+        lines = ["vm.name = gaev_vm_name", f"vm.cpus = {cpus}", f"vm.memory = {memory}"]
     else:  # a provider a user catalogue added: Vagrant's common settings only
         lines = [f"# GAEV knows no resource settings for the '{spec.provider}' provider"]
     return lines

@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from gaev_tui.boxbuild.machine import provider_name
 from gaev_tui.boxcache import records
 from tests.toolcheck import need_tool
 from tests.vmbox.fixtures import assert_no_leftovers
@@ -41,6 +42,8 @@ def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project,
     # it inside an emulated guest would take most of the CI budget.
     monkeypatch.setenv("GAEV_ANSIBLE", "host")
     project = vagrant_project.path
+    vm = provider_name("cli-e2e", project, "libvirt")  # what the generated Vagrantfile names it
+    vagrant_project.vm_names.append(vm)
     spec = project.parent / "gaev.yaml"
     spec.write_text(SPEC.format(box=vagrant_environ.box_name, version=vagrant_environ.box_version))
     generated = gaev("generate", str(spec), "-o", str(project), "--force", timeout=60)
@@ -63,7 +66,8 @@ def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project,
 
     # The build VM is gone, nothing runs, and GAEV recorded the box it built.
     domains = subprocess.run(["virsh", "-c", "qemu:///system", "list", "--all", "--name"], capture_output=True, text=True, check=True).stdout
-    assert not [d for d in domains.split() if d.startswith(vagrant_project.prefix)]
-    assert_no_leftovers(str(project), vagrant_project.prefix)
+    assert not [d for d in domains.split() if d.startswith((vagrant_project.prefix, vm))]
+    assert f" {vm}\n" in output, "the VM was not given its per-project name (vagrant-libvirt prints it)"
+    assert_no_leftovers(str(project), vagrant_project.prefix, vm)
     recorded = [b for b in records.load()[0]["built"] if b["name"] == "cli-e2e"]
     assert recorded and recorded[0]["checksum"] == digest
