@@ -56,6 +56,13 @@ class Result:
     stages: list[Stage] = field(default_factory=list)
 
 
+def inserted_keys(project_dir: Path) -> list[Path]:
+    """Keys Vagrant inserted into the project's VMs: ``vagrant package`` copies such a key
+    into the box (Vagrant 2.3.4, ``Package#setup_private_key``). A VM that ``gaev build``
+    created has none (the Vagrantfile's ``insert_key = false`` under ``GAEV_BUILD``)."""
+    return sorted((project_dir / ".vagrant" / "machines").glob("*/*/private_key"))
+
+
 class Pipeline:
     """The build of one project. ``run`` blocks; ``cancel`` may come from any thread.
 
@@ -162,6 +169,12 @@ class Pipeline:
             self._emit(stage.id, lines, batch.progress)
 
         if stage.id == "package":
+            if keys := inserted_keys(self.project.dir):
+                stage.state, stage.detail = FAILED, (
+                    f"the VM has a private key of its own ({keys[0].relative_to(self.project.dir)}) that "
+                    "'vagrant package' would put in the box: it was created outside 'gaev build'; "
+                    "run 'vagrant destroy -f' in the project, then build again")
+                return
             output = Path(stage.argv[stage.argv.index("--output") + 1])
             output.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileNotFoundError):

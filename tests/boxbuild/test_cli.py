@@ -33,7 +33,7 @@ def test_headless_build_streams_prefixed_lines_and_exits_0(project):
     assert done.returncode == 0, done.stderr
     out = done.stdout.splitlines()
     assert "[preflight] ok: vagrant-libvirt plugin installed" not in out  # not a libvirt project
-    assert "[up] $ vagrant up --provider=docker --machine-readable" in out
+    assert "[up] $ GAEV_BUILD=1 vagrant up --provider=docker --machine-readable" in out
     assert "[up] ==> default: Machine booted and ready!" in out
     assert out[-1].startswith("[gaev] built ") and (project.dir / "builds" / "demo-docker.box").exists()
     (job,) = jobs.list_jobs()
@@ -100,7 +100,7 @@ def test_detach_survives_the_terminal_and_attach_follows(project):
     out, err = follower.communicate(timeout=60)
     assert follower.returncode == 1
     assert "[up] ==> default: Waiting for cleanup before exiting..." in out
-    assert "[destroy] $ vagrant destroy -f --machine-readable" in out
+    assert "[destroy] $ GAEV_BUILD=1 vagrant destroy -f --machine-readable" in out
     assert f"job {job.id}: cancelled" in err
     assert jobs.load_job(job.id).status == "cancelled"
     assert project.commands() == ["up", "destroy"]
@@ -111,7 +111,7 @@ def test_detached_build_to_the_end(project):
     assert done.returncode == 0
     follow = gaev("attach", "-n", "1000")
     assert follow.returncode == 0, follow.stderr
-    assert "[up] $ vagrant up --provider=docker --machine-readable" in follow.stdout
+    assert "[up] $ GAEV_BUILD=1 vagrant up --provider=docker --machine-readable" in follow.stdout
     assert follow.stdout.splitlines()[-1].startswith("[gaev] built ")
 
 

@@ -43,8 +43,8 @@ def test_successful_build_leaves_box_checksum_manifest(fake_project):
     assert all(s.duration is not None and s.started_at for s in result.stages)
     # The exact command lines, and the environment libguestfs needs under emulation.
     package = next(s for s in result.stages if s.id == "package")
-    assert package.command.startswith("LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg vagrant package --output ")
-    assert "$ vagrant up --provider=libvirt --machine-readable" in log
+    assert package.command.startswith("LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg GAEV_BUILD=1 vagrant package --output ")
+    assert "$ GAEV_BUILD=1 vagrant up --provider=libvirt --machine-readable" in log
     # Machine-readable lines became text; plain lines were cleaned; stderr was kept.
     assert "[up] ==> default: Machine booted and ready!" in log
     assert "[up] ==> default: Running provisioner: gaev-ansible..." in log
