@@ -35,6 +35,7 @@ class Stage:
     started_at: float | None = None  # epoch seconds
     duration: float | None = None
     detail: str = ""  # why it failed or was skipped
+    cause: str = ""  # failed: the one line of its output that says why (boxbuild.cause)
     log_line: int | None = None  # 1-based line of the job log where its output starts
 
     @property

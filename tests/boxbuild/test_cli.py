@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +48,21 @@ def test_failed_stage_exits_1_and_names_it(project):
     assert "stage 'up' failed (exit code 1: up went wrong, badly)" in done.stderr
     assert "build.log (from line 1)" in done.stderr
     assert not (project.dir / "builds" / "demo-docker.box").exists()
+
+
+def test_the_cause_reaches_the_cli_the_log_and_jobs_json(project):
+    # Real Vagrant output of a VM that qemu could not start (its kernel unreadable).
+    replay = Path(__file__).parent / "data" / "causes" / "vagrant_up_permission_denied.machine-readable.txt"
+    env = {**os.environ, "FAKE_VAGRANT_REPLAY": f"up={replay}"}
+    done = gaev("build", str(project.dir), env=env)
+    assert done.returncode == 1
+    cause = "Call to virDomainCreateWithFlags failed: internal error: qemu unexpectedly closed the monitor: "
+    (summary,) = [line for line in done.stderr.splitlines() if line.startswith("gaev: build failed")]
+    assert summary.startswith(f"gaev: build failed: stage 'up' failed (exit code 1: {cause}")
+    assert "batch_action.rb" not in summary and "Permission denied (Libvirt::Error)" in summary
+    (listed,) = json.loads(gaev("jobs", "--json").stdout)
+    assert listed["status"] == "failed" and listed["cause"].startswith(cause)
+    assert listed["cause"].endswith("vmlinuz': Permission denied (Libvirt::Error)")
 
 
 def test_bad_input_exits_2(project, tmp_path):
