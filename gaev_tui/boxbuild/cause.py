@@ -5,7 +5,7 @@ A failed stage ends with its least useful lines: Vagrant's backtrace (``from
 complete successfully. Any error output should be visible above", Packer's "Builds
 finished but no artifacts were created". The cause was printed before them. Each line
 of the stage is scored by what it is, and the most specific one wins (the first of
-equal rank: later ones are usually consequences):
+equal rank, as later ones are usually consequences; for the vague rank 10, the last):
 
 ====  =================================================================================
 rank  line
@@ -17,8 +17,9 @@ rank  line
       inside Vagrant's text (``Could not resolve host``)
  80   the first line of a Ruby exception (``file.rb:7:in `create': MSG (Class)``)
  20   the tool's own error message (Vagrant's ``error-exit``), first sentence
- 10   any other line that says error / failed / denied / cannot / not found
+ 10   any other line that says error / failed / denied / cannot / not found (the last)
   1   a line that only points elsewhere ("Any error output should be visible above")
+  0   else the last line that said anything
 ====  =================================================================================
 
 Used by the build pipeline for each failed stage, and so by every place that shows why
@@ -57,7 +58,9 @@ _GENERIC = re.compile(r"error|failed|failure|denied|cannot|can't|could not|not f
 #: Lines that only say "look elsewhere": never better than a line that says something.
 _POINTERS = ("Any error output should be visible above", "Ansible failed to complete successfully",
              "Builds finished but no artifacts were created", "Some builds didn't complete successfully",
-             "The SSH command responded with a non-zero exit status", "PLAY RECAP", "-- ")
+             "The SSH command responded with a non-zero exit status")
+# Ansible's recap ("default : ok=3 changed=1 unreachable=0 failed=1 ...") counts, it does not tell.
+_RECAP = re.compile(r"^\S+\s+: ok=\d+ ")
 
 
 def one_line(text: str, limit: int = MAX_CAUSE) -> str:
@@ -100,11 +103,13 @@ class CauseFinder:
         self._fatal_pending: str | None = None  # an Ansible fatal line that "...ignoring" may cancel
         self._block: list[str] | None = None  # an open "Error: X" block (Packer / HCL diagnostics)
         self._origin_for: tuple[str, int] | None = None  # an Ansible error awaiting its file and line
+        self._last: str | None = None  # the last line that said anything: the cause if nothing else is
         self.tool_errors: list[str] = []
 
-    def _offer(self, rank: int, text: str) -> None:
+    def _offer(self, rank: int, text: str, *, latest: bool = False) -> None:
+        """Keep ``text`` if it outranks the best so far (or equals it, with ``latest``)."""
         text = one_line(text)
-        if text and (self._best is None or rank > self._best[0]):
+        if text and (self._best is None or rank > self._best[0] or (latest and rank == self._best[0])):
             self._best = (rank, text)
 
     def _close_block(self) -> None:
@@ -160,8 +165,9 @@ class CauseFinder:
 
     def _line(self, line: str) -> None:
         text = line.strip()
-        if not text or _RUBY_BACKTRACE.match(line):
+        if not text or _RUBY_BACKTRACE.match(line) or _RECAP.match(text):
             return
+        self._last = text
         if match := _TASK.match(text):
             self._task, self._best_before_task = match["name"], self._best
         elif match := _FATAL.match(text):
@@ -185,10 +191,10 @@ class CauseFinder:
             self._offer(80, match["msg"])
         elif _CURL_WORDS.search(text):
             self._offer(85, text)
-        elif any(text.startswith(p) or p in text for p in _POINTERS):
+        elif any(p in text for p in _POINTERS):
             self._offer(1, text)
-        elif _GENERIC.search(text):
-            self._offer(10, text)
+        elif _GENERIC.search(text) and not text.startswith("Warning: "):  # Vagrant's retries warn
+            self._offer(10, text, latest=True)  # the nearest to the failure
 
     def tool_error(self, message: str) -> None:
         """The tool's own error message (Vagrant's ``error-exit``, Packer's ``error``)."""
@@ -205,7 +211,7 @@ class CauseFinder:
         self._close_block()
         self._settle_fatal()
         if self._best is None:
-            return None
+            return one_line(self._last) if self._last else None
         rank, text = self._best
         if rank > 20 and self.tool_errors:
             headline = first_sentence(self.tool_errors[-1])

@@ -92,7 +92,13 @@ def test_a_pointer_is_the_cause_only_when_nothing_else_is_said():
     assert find_cause(["==> default: Running provisioner: gaev-ansible...", "rm: cannot remove '/x': Busy"],
                       [pointer]) == "rm: cannot remove '/x': Busy"
     assert find_cause(["==> default: Running provisioner: gaev-ansible..."], [pointer]) == pointer.split(" Any")[0]
-    assert find_cause(["all good", "done"]) is None
+    assert find_cause([]) is None
+    # Nothing says error: the last line that said anything, as before causes were picked.
+    assert find_cause(["==> default: Machine booted and ready!", "PLAY RECAP", "default : ok=3 failed=0 ", ""]) == "PLAY RECAP"
+    # Vague lines: the one nearest to the failure, not Vagrant's early retry warnings.
+    assert find_cause(["    default: Warning: Connection refused. Retrying...", "    default: cp: cannot stat 'x'",
+                       "    default: rm: cannot remove '/y': Device or resource busy", "    default: done"]) == (
+        "rm: cannot remove '/y': Device or resource busy")
 
 
 def test_fed_in_batches_like_the_pipeline_does():
