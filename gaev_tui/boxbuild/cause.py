@@ -123,6 +123,8 @@ class CauseFinder:
                 where = f"{match['file']} line {match['line']}"
             elif line.strip() and not line.startswith(" ") and not line.startswith("("):
                 words.append(line.strip())
+            elif words and not line.strip():
+                break  # the explanation is one paragraph; what follows is something else
         self._offer(85, head + (f" ({where})" if where else "") + (f": {' '.join(words)}" if words else ""))
 
     def _settle_fatal(self) -> None:
