@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from gaev_tui import tools
-from gaev_tui.boxcache import records
 from gaev_tui.boxbuild.project import BuildProject, load_project
+from gaev_tui.boxcache import records
+from gaev_tui.envspec import spec_to_dict
 from gaev_tui.errors import GaevError
 
 # A box packaged to a file has no published version; Vagrant calls such boxes version 0.
@@ -24,7 +25,7 @@ def _tools(*names: str) -> dict[str, str]:
 def record_build(project: BuildProject, sha256: str) -> None:
     names = ("vagrant", "packer") if project.base_box_build == "packer" else ("vagrant",)
     records.record_built(
-        project.name, FILE_BOX_VERSION, project.provider, checksum=sha256, spec=project.spec,
+        project.name, FILE_BOX_VERSION, project.provider, checksum=sha256, spec=spec_to_dict(project.spec),
         tools=_tools(*names), box_file=str(Path(project.box_path).resolve()), role="final",
     )
 
@@ -33,7 +34,7 @@ def record_base_box(name: str, version: str, provider: str, sha256: str, box: Pa
     """A base box Packer built and Vagrant just added as ``name`` ``version``. Its spec is
     the project's, when ``project_dir`` is one (the stage runs in its ``packer/``)."""
     try:
-        spec = load_project(project_dir).spec
+        spec = spec_to_dict(load_project(project_dir).spec)
     except GaevError:
         spec = {}
     records.record_built(name, version, provider, checksum=sha256, spec=spec, tools=_tools("packer", "vagrant"),
