@@ -16,7 +16,6 @@ import json
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from filelock import Timeout
 
 from gaev_tui import tools
 from gaev_tui.boxbuild import machine, process
+from gaev_tui.boxbuild.cause import CauseFinder
 from gaev_tui.boxbuild.checksum import Cancelled, write_checksum
 from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.project import BuildProject
@@ -57,6 +57,13 @@ class Result:
     box: Path | None = None
     sha256: str | None = None
     stages: list[Stage] = field(default_factory=list)
+
+
+def inserted_keys(project_dir: Path) -> list[Path]:
+    """Keys Vagrant inserted into the project's VMs: ``vagrant package`` copies such a key
+    into the box (Vagrant 2.3.4, ``Package#setup_private_key``). A VM that ``gaev build``
+    created has none (the Vagrantfile's ``insert_key = false`` under ``GAEV_BUILD``)."""
+    return sorted((project_dir / ".vagrant" / "machines").glob("*/*/private_key"))
 
 
 class Pipeline:
@@ -153,6 +160,8 @@ class Pipeline:
             stage.state, stage.detail = CANCELLED, "cancelled"
         except OSError as exc:  # the tool could not start, a file could not be written
             stage.state, stage.detail = FAILED, str(exc)
+        if stage.state == FAILED and not stage.cause:
+            stage.cause = stage.detail  # failures GAEV itself found say their cause already
         stage.duration = time.monotonic() - started
         verdict = stage.state + (f": {stage.detail}" if stage.detail and stage.detail != stage.state else "")
         self._emit(stage.id, [f"-- {stage.id} {verdict} ({stage.duration:.1f} s)"])
@@ -160,7 +169,7 @@ class Pipeline:
 
     def _command(self, stage: Stage) -> None:
         text = ToolText()
-        tail: deque[str] = deque(maxlen=5)
+        causes = CauseFinder()
         captured: list[str] = []
         capture = stage.id == "manifest"
 
@@ -171,10 +180,16 @@ class Pipeline:
                 captured.extend(batch.lines)  # the manifest itself: kept, not logged
                 return
             lines = text(batch.lines) if stage.tool in ("vagrant", "packer") else batch.lines
-            tail.extend(line for line in lines if line.strip())
+            causes.feed(lines)
             self._emit(stage.id, lines, batch.progress)
 
         if stage.id == "package":
+            if keys := inserted_keys(self.project.dir):
+                stage.state, stage.detail = FAILED, (
+                    f"the VM has a private key of its own ({keys[0].relative_to(self.project.dir)}) that "
+                    "'vagrant package' would put in the box: it was created outside 'gaev build'; "
+                    "run 'vagrant destroy -f' in the project, then build again")
+                return
             output = Path(stage.argv[stage.argv.index("--output") + 1])
             output.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileNotFoundError):
@@ -199,9 +214,10 @@ class Pipeline:
         if runner.cancelled:
             stage.state, stage.detail = CANCELLED, "cancelled"
         elif code != 0:
-            why = text.summary.errors[-1] if text.summary.errors else (tail[-1] if tail else "")
-            stage.state = FAILED
-            stage.detail = f"exit code {code}" + (f": {why.strip()}" if why.strip() else "")
+            for message in text.summary.errors:
+                causes.tool_error(message)
+            stage.state, stage.cause = FAILED, causes.cause or ""
+            stage.detail = f"exit code {code}" + (f": {stage.cause}" if stage.cause else "")
         elif capture:
             self._save_manifest(stage, captured)
         else:

@@ -147,6 +147,52 @@ def check_libvirt(project: BuildProject, run: Run) -> list[Check]:
     return out
 
 
+#: Where Debian's dnsmasq-base puts it: off a normal user's PATH (sbin), found by libvirt.
+DNSMASQ = Path("/usr/sbin/dnsmasq")
+_NETWORK_NAMES = re.compile(r"""(?:management_network_name\s*=\s*|libvirt__network_name:\s*)['"]([^'"]+)['"]""")
+
+
+def networks_used(project: BuildProject) -> list[str]:
+    """libvirt networks the build relies on: ``default`` (libvirt's own, the one
+    ``virsh net-start default`` brings up), and the ones the Vagrantfile names."""
+    try:
+        text = (project.dir / "Vagrantfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    names = ["default", *_NETWORK_NAMES.findall(text)]
+    return list(dict.fromkeys(names))
+
+
+def check_networks(names: list[str], run: Run) -> list[Check]:
+    """dnsmasq (libvirt serves DHCP to every NAT network with it) and each network's state.
+
+    A network that exists but is not active is reported with the command that starts it.
+    vagrant-libvirt creates the networks the Vagrantfile names when they do not exist,
+    so only ``default`` is reported missing.
+    """
+    out = []
+    if not (tools.which("dnsmasq") or DNSMASQ.exists()):
+        out.append(Check("error", "dnsmasq is not installed: libvirt cannot start the VM's network without it",
+                         "install it: 'apt-get install dnsmasq-base'"))
+    virsh = tools.which("virsh")
+    if not virsh:
+        return out
+    for name in names:
+        done = run([virsh, "-c", LIBVIRT_URI, "net-info", name])
+        if done is None:
+            continue
+        start = f"virsh -c {LIBVIRT_URI} net-start {name}"
+        if done[0] != 0:
+            if name == "default":
+                out.append(Check("warn", "libvirt has no network 'default'",
+                                 f"virsh -c {LIBVIRT_URI} net-define /usr/share/libvirt/networks/default.xml; {start}"))
+        elif re.search(r"^Active:\s+yes\s*$", done[1], re.M):
+            out.append(Check("ok", f"libvirt network '{name}' active"))
+        else:
+            out.append(Check("warn", f"libvirt network '{name}' is not active", f"start it: '{start}'"))
+    return out
+
+
 def check_virtualbox(run: Run) -> list[Check]:
     """VBoxManage answers (its kernel modules are loaded)."""
     vbox = tools.which("VBoxManage")
@@ -246,6 +292,7 @@ def preflight(project: BuildProject, run: Run = run_command, capacity: hostfacts
     checks = check_tools(project)
     if project.provider == "libvirt":
         checks += check_libvirt(project, run)
+        checks += check_networks(networks_used(project), run)
     elif project.provider == "virtualbox":
         checks += check_virtualbox(run)
     return checks + check_spec(project, capacity, in_use) + check_disk(project, run)

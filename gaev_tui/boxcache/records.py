@@ -4,7 +4,8 @@ One JSON file, ``paths.data_dir()/boxes.json``::
 
     {"format": 1,
      "built": [{"name", "version", "provider", "architecture", "checksum",
-                "checksum_type", "spec", "built_at", "tools": {...}}],
+                "checksum_type", "spec", "built_at", "tools": {...}, "box_file",
+                "role": "final" (a project's box) or "base" (its base box, built by Packer)}],
      "pins":  [{"name", "version", "provider", "architecture"}]}   # null = any
 
 Pins live here (not in Vagrant's directory, which Vagrant owns). Every change is a
@@ -160,12 +161,13 @@ def _matches(rule: dict, box: Box) -> bool:
 def record_built(name: str, version: str, provider: str, architecture: str | None = None, *,
                  checksum: str | None, checksum_type: str = "sha256", spec: dict | None = None,
                  tools: dict | None = None, built_at: datetime | None = None,
-                 box_file: str | None = None, warnings: list[CacheWarning] | None = None) -> None:
+                 box_file: str | None = None, role: str = "final",
+                 warnings: list[CacheWarning] | None = None) -> None:
     """Remember that GAEV built this box (replaces an older record of the same box);
     a repair of the file on the way is appended to ``warnings``."""
     entry = {"name": name, "version": version, "provider": provider, "architecture": architecture,
              "checksum": checksum, "checksum_type": checksum_type, "spec": spec or {},
-             "tools": tools or {}, "box_file": box_file,
+             "tools": tools or {}, "box_file": box_file, "role": role,
              "built_at": (built_at or datetime.now(timezone.utc)).isoformat()}
 
     def change(data: dict) -> None:

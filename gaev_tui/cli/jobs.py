@@ -51,7 +51,13 @@ def run_jobs(args) -> int:
     for problem in bad:  # one bad state file must not hide the other jobs
         print(f"gaev: warning: {problem}", file=sys.stderr)
     if args.json:
-        out = [{**job.__dict__, "status": job.effective_status(), "log": str(job.log_path)} for job in found]
+        from gaev_tui.boxbuild.cause import job_cause
+
+        out = []
+        for job in found:
+            status = job.effective_status()
+            out.append({**job.__dict__, "status": status, "log": str(job.log_path),
+                        "cause": job_cause(status, job.stages, job.message)})
         print(json.dumps(out, indent=2, sort_keys=True))
         return EXIT_OK
     if not found:

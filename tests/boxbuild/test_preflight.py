@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+import subprocess
+import tempfile
+
 import pytest
 
 from gaev_tui.boxbuild import preflight as pf
@@ -109,6 +113,57 @@ def test_real_libvirt_host(tmp_path):
     assert "vagrant-libvirt plugin installed" in messages
     assert "libvirtd reachable at qemu:///system" in messages
     assert any("will be slow" in m for m in messages)
+    assert "libvirt network 'default' active" in messages  # .ci/vm-setup.sh starts it
+
+
+def test_missing_dnsmasq_is_an_error(fake_project, monkeypatch):
+    monkeypatch.setattr(pf.tools, "which", lambda name: None if name == "dnsmasq" else f"/usr/bin/{name}")
+    monkeypatch.setattr(pf, "DNSMASQ", fake_project.dir / "no-dnsmasq")
+    (error,) = by_level(pf.check_networks(["default"], answers()), "error")
+    assert "dnsmasq is not installed" in error.message and "dnsmasq-base" in error.hint
+
+
+def test_networks_used_come_from_the_vagrantfile(fake_project):
+    (fake_project.dir / "Vagrantfile").write_text(
+        "Vagrant.configure('2') do |config|\n"
+        "  config.vm.network 'private_network', type: 'dhcp', libvirt__network_name: 'lab-net'\n"
+        "  config.vm.provider 'libvirt' do |lv|\n    lv.management_network_name = \"gaev-mgmt\"\n  end\nend\n")
+    assert pf.networks_used(load_project(fake_project.dir)) == ["default", "lab-net", "gaev-mgmt"]
+
+
+@pytest.fixture
+def throwaway_network():
+    """A real libvirt network of our own (isolated: no DHCP, no NAT), defined but not
+    started; removed afterwards. Never ``default``: other tests' VMs rely on it."""
+    need_tool("virsh")
+    name = f"gaev-pf-{secrets.token_hex(3)}"
+    xml = f"<network><name>{name}</name><bridge name='gv{secrets.token_hex(3)}'/></network>"
+    virsh = ["virsh", "-c", pf.LIBVIRT_URI]
+    if subprocess.run([*virsh, "uri"], capture_output=True).returncode != 0:
+        need("libvirtd is not running (start it: 'virtlogd -d; libvirtd -d')")
+    with tempfile.NamedTemporaryFile("w", suffix=".xml") as handle:
+        handle.write(xml)
+        handle.flush()
+        subprocess.run([*virsh, "net-define", handle.name], check=True, capture_output=True)
+    yield name
+    subprocess.run([*virsh, "net-destroy", name], capture_output=True)
+    subprocess.run([*virsh, "net-undefine", name], check=True, capture_output=True)
+
+
+@pytest.mark.tools
+def test_inactive_network_is_caught_with_the_command_that_starts_it(fake_project, throwaway_network):
+    (fake_project.dir / "Vagrantfile").write_text(
+        "Vagrant.configure('2') do |config|\n  config.vm.provider 'libvirt' do |lv|\n"
+        f"    lv.management_network_name = '{throwaway_network}'\n  end\nend\n")
+    project = load_project(fake_project.dir)
+    checks = pf.preflight(project)
+    (stopped,) = [c for c in checks if throwaway_network in c.message]
+    assert stopped.level == "warn" and stopped.message == f"libvirt network '{throwaway_network}' is not active"
+    assert stopped.hint == f"start it: 'virsh -c qemu:///system net-start {throwaway_network}'"
+    # Doing what the hint says makes the check pass.
+    subprocess.run(stopped.hint.split("'")[1].split(), check=True, capture_output=True)
+    (started,) = [c for c in pf.preflight(project) if throwaway_network in c.message]
+    assert (started.level, started.message) == ("ok", f"libvirt network '{throwaway_network}' active")
 
 
 def test_the_vm_must_fit_this_host_warnings_not_errors(fake_project):

@@ -59,6 +59,15 @@ def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project,
     box = project / "builds" / "cli-e2e-libvirt.box"
     digest = hashlib.sha256(box.read_bytes()).hexdigest()
     assert (project / "builds" / "cli-e2e-libvirt.box.sha256").read_text() == f"{digest}  {box.name}\n"
+    # The box is shared: it carries no private key (Vagrant packs the VM's inserted key
+    # unless the Vagrantfile keeps the insecure one) and its Vagrantfile points at none.
+    members = subprocess.run(["bsdtar", "-tf", str(box)], capture_output=True, text=True, check=True).stdout.split()
+    assert "./Vagrantfile" in members and "./box.img" in members, members
+    assert not [m for m in members if "private_key" in m], members
+    box_vagrantfile = subprocess.run(["bsdtar", "-xOf", str(box), "./Vagrantfile"], capture_output=True, text=True,
+                                     check=True).stdout
+    assert "private_key_path" not in box_vagrantfile, box_vagrantfile
+    assert not list((project / ".vagrant").glob("machines/*/*/private_key")), "Vagrant inserted a key of the VM's own"
     manifest = json.loads((project / "builds" / "cli-e2e-libvirt.manifest.json").read_text())
     text = json.dumps(manifest)
     assert '"jq"' in text, "the apt package is not in the guest's manifest"
