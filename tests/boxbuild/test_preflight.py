@@ -8,6 +8,8 @@ import tempfile
 
 import pytest
 
+from gaev_tui.errors import InputError
+
 from gaev_tui.boxbuild import preflight as pf
 from gaev_tui.boxbuild.project import load_project
 from tests.boxbuild.conftest import write_project
@@ -193,9 +195,10 @@ def test_the_specs_warnings_reach_the_preflight(fake_project):
     assert any(c.level == "warn" and "/etc/vbox/networks.conf" in c.message for c in checks)
 
 
-def test_a_spec_that_no_longer_parses_claims_no_host_check(fake_project):
+def test_a_spec_that_no_longer_parses_stops_before_any_host_check(fake_project):
     (fake_project.dir / "gaev.yaml").write_text("name: demo\nprovider: libvirt\nos: ubuntu-22.04\nresources: {cpus: 0}\n")
-    assert pf.check_spec(load_project(fake_project.dir)) == []
+    with pytest.raises(InputError, match=r"gaev.yaml:4: resources.cpus"):
+        load_project(fake_project.dir)  # the one checked reader: the pre-flight never sees it
 
 
 def test_a_disk_cap_that_cannot_hold_is_said_before_the_build(fake_project):

@@ -81,7 +81,8 @@ def test_a_provider_that_cannot_resize_says_so():
 
 
 def test_gaev_build_runs_vagrant_up_with_the_disks_flag_only_when_needed(tmp_path):
-    for cap, expected in ((100, {"VAGRANT_EXPERIMENTAL": "disks"}), (20, {})):
+    # GAEV_BUILD=1 is always there (the packaged box carries no private key).
+    for cap, expected in ((100, {"GAEV_BUILD": "1", "VAGRANT_EXPERIMENTAL": "disks"}), (20, {"GAEV_BUILD": "1"})):
         out = tmp_path / str(cap)
         write_project(render_project(spec(extra=f"resources: {{disk_gb: {cap}}}\n"), load_catalog()), out)
         up = next(s for s in stages.plan(load_project(out)) if s.id == "up")
