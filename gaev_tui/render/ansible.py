@@ -7,6 +7,7 @@ roles themselves are static files shipped with GAEV (``templates/ansible/roles``
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -14,6 +15,8 @@ import yaml
 from gaev_tui.catalog import Catalog
 from gaev_tui.envspec import Spec
 from gaev_tui.envspec.dump import _Dumper
+from gaev_tui.errors import GaevError
+from gaev_tui.render.templating import static_tree
 
 MANIFEST_PATH = "/var/lib/gaev/manifest.json"
 DEFAULT_VENV = "/opt/gaev/venv"
@@ -27,6 +30,12 @@ LINUX_ROLE_ORDER = (
 WINDOWS_ROLE_ORDER = ("windows_base", "windows_packages", "windows_r_packages", "windows_manifest")
 # One R installer serves Linux and Windows; it is kept once and placed in both roles.
 SHARED_ROLE_FILES = {"windows_r_packages/files/gaev_r_install.R": "r_packages/files/gaev_r_install.R"}
+# A role file named NAME.<family>.yml is that family's NAME.yml: a project gets only its
+# own family's tasks, so no module of another family is ever loaded or resolved.
+_FAMILY_FILE = re.compile(r"^(?P<stem>.+)\.(?P<family>debian|rhel|windows|macos)\.yml$")
+# A task's module, as written in GAEV's roles: "      namespace.collection.module:".
+_MODULE_KEY = re.compile(r"^\s*(?:- )?(?P<fqcn>[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+):\s*$", re.MULTILINE)
+BUILTIN = "ansible.builtin"
 
 
 class Unsafe(str):
@@ -83,6 +92,51 @@ def roles_for(spec: Spec, catalog: Catalog) -> list[str]:
         wanted.add("r_packages")
     wanted |= {{"tljh": "jupyterhub", "rstudio_server": "rstudio_server", "docker": "docker_app"}[kind] for kind in kinds}
     return [role for role in LINUX_ROLE_ORDER if role in wanted]
+
+
+def role_files(roles: list[str], family: str) -> dict[str, bytes]:
+    """The files of ``roles`` for one OS family, keyed ``role/path`` as in ``ansible/roles/``."""
+    shipped = static_tree("ansible", "roles")
+    shipped.update({path: shipped[source] for path, source in SHARED_ROLE_FILES.items()})
+    files: dict[str, bytes] = {}
+    for role in roles:
+        mine = {path: data for path, data in shipped.items() if path.startswith(f"{role}/")}
+        for path, data in sorted(mine.items()):
+            folder, _, name = path.rpartition("/")
+            if match := _FAMILY_FILE.match(name):
+                if match["family"] != family:
+                    continue
+                path = f"{folder}/{match['stem']}.yml"
+                if path in mine:
+                    raise GaevError(f"templates/ansible/roles/{path} exists twice (plain and per-family)")
+            files[path] = data
+        if f"{role}/tasks/main.yml" not in files:
+            raise GaevError(f"GAEV's installation lacks the Ansible role '{role}' for the {family} family "
+                            f"(templates/ansible/roles/{role}/tasks/main[.{family}].yml)")
+    return files
+
+
+def modules_used(files: dict[str, bytes]) -> list[str]:
+    """Every module (fully qualified name) the task files among ``files`` call."""
+    found = set()
+    for path, data in files.items():
+        if "/tasks/" in path or "/handlers/" in path:
+            found |= {m["fqcn"] for m in _MODULE_KEY.finditer(data.decode("utf-8"))}
+    return sorted(found)
+
+
+def collections_used(files: dict[str, bytes]) -> list[str]:
+    """The collections besides ansible.builtin that the roles need."""
+    return sorted({name.rsplit(".", 1)[0] for name in modules_used(files)} - {BUILTIN})
+
+
+def requirements_yaml(collections: list[str]) -> str:
+    """ansible/requirements.yml: what 'ansible-galaxy collection install -r' must install."""
+    header = ("# Written by GAEV: the Ansible collections the roles use, besides ansible.builtin\n"
+              "# (which every ansible-core has). Install them with:\n"
+              "#   ansible-galaxy collection install -r ansible/requirements.yml\n---\n")
+    return header + yaml.dump({"collections": [{"name": name} for name in collections]},
+                              Dumper=_Dumper, sort_keys=False, default_flow_style=False)
 
 
 def _unsafe(value: Any) -> Any:

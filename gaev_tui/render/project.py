@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from gaev_tui import __version__
 from gaev_tui.catalog import Catalog
-from gaev_tui.errors import GaevError
 from gaev_tui.escape import ruby
 from gaev_tui.render import ansible
 from gaev_tui.render.templating import render, static_tree
@@ -122,6 +121,7 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
         spec=spec, os=os_entry, provider=provider, box=box, windows=windows,
         gaev_version=__version__, rsync=spec.provider == "libvirt", playbook=bool(roles),
         provider_lines=_provider_lines(spec), disk_line=_disk_line(spec), has_ansible=bool(roles),
+        guest_ansible=os_entry.provisioning,
         contents=_contents(spec, catalog), access=_access(spec, catalog), notes=_notes(spec, catalog),
     )
     files["Vagrantfile"] = render("project/Vagrantfile.j2", **context)
@@ -133,13 +133,11 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
         files["ansible/playbook.yml"] = ansible.playbook_yaml(spec, catalog)
         files["ansible/vars/all.yml"] = ansible.vars_yaml(spec, catalog)
         files["ansible/.ansible-lint"] = static_tree("ansible")[".ansible-lint"]
-        all_roles = static_tree("ansible", "roles")
-        all_roles.update({path: all_roles[source] for path, source in ansible.SHARED_ROLE_FILES.items()})
-        for role in roles:
-            role_files = {path: data for path, data in all_roles.items() if path.startswith(f"{role}/")}
-            if not role_files:
-                raise GaevError(f"GAEV's installation lacks the Ansible role '{role}' (templates/ansible/roles/{role})")
-            files.update({f"ansible/roles/{path}": data for path, data in role_files.items()})
+        role_files = ansible.role_files(roles, os_entry.family)
+        files.update({f"ansible/roles/{path}": data for path, data in role_files.items()})
+        files["ansible/requirements.yml"] = ansible.requirements_yaml(ansible.collections_used(role_files))
+        if os_entry.provisioning.ansible_core:
+            files["scripts/install-ansible.sh"] = static_tree("project", "scripts")["install-ansible.sh"]
     files.update(_extra_files(spec, catalog))
     files["gaev.lock.json"] = _lock(spec, catalog, box, roles, sorted([*files, "gaev.lock.json"]))
     return {path: (data.encode("utf-8") if isinstance(data, str) else data) for path, data in sorted(files.items())}
@@ -152,6 +150,17 @@ def _extra_files(spec: Spec, catalog: Catalog) -> dict[str, str | bytes]:
     from gaev_tui.packer.render import render_packer  # only projects that build their base box
 
     return render_packer(spec, catalog)
+
+
+def _lock_ansible(spec: Spec, catalog: Catalog, roles: list[str]) -> dict[str, object] | None:
+    """The Ansible that provisions the VM: installed in the guest at this exact version."""
+    provisioning = catalog.oses[spec.os].provisioning
+    if not roles:
+        return None
+    if not provisioning.ansible_core:  # Windows and macOS: the host's Ansible, over WinRM/SSH
+        return {"runs_on": "host", "collections": ansible.collections_used(ansible.role_files(roles, catalog.oses[spec.os].family))}
+    return {"runs_on": "guest", "ansible_core": provisioning.ansible_core, "python": f">={provisioning.ansible_python}",
+            "install": "pip into /opt/gaev/ansible (scripts/install-ansible.sh)"}
 
 
 def _lock(spec: Spec, catalog: Catalog, box: ResolvedBox, roles: list[str], files: list[str]) -> str:
@@ -167,6 +176,7 @@ def _lock(spec: Spec, catalog: Catalog, box: ResolvedBox, roles: list[str], file
         "provider": spec.provider,
         "base_box": {"name": box.name, "version": box.version, "build": box.build},
         "apps": apps,
+        "ansible": _lock_ansible(spec, catalog, roles),
         "roles": roles,
         "files": files,
     }

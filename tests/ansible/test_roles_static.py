@@ -91,7 +91,7 @@ def test_role_defaults_cover_the_list_variables():
     """Every list/mapping a role loops on defaults to empty, so the role is then a no-op."""
     for role in shipped_roles():
         defaults = load_vars((ROLES_DIR / role / "defaults" / "main.yml").read_text())
-        tasks = (ROLES_DIR / role / "tasks" / "main.yml").read_text()
+        tasks = "".join(path.read_text() for path in sorted((ROLES_DIR / role / "tasks").glob("*.yml")))
         for name in ("gaev_apt_packages", "gaev_python_packages", "gaev_r_packages", "gaev_bioconductor_packages",
                      "gaev_choco_packages", "gaev_docker_apps", "gaev_tljh", "gaev_rstudio"):
             if re.search(rf"\b{name}\b", tasks):
