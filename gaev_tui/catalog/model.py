@@ -121,6 +121,17 @@ class Port:
 
 
 @dataclass(frozen=True)
+class AppOption:
+    """A whole-number setting a spec may give an app (``app_options``)."""
+
+    name: str
+    default: int
+    low: int
+    high: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class App:
     id: str
     kind: str  # one of APP_KINDS: decides the Ansible role
@@ -132,6 +143,7 @@ class App:
     version: str = ""  # pinned version (TLJH git ref, RStudio Server release, image tag)
     image: str = ""  # docker: image name
     settings: dict[str, str] = field(default_factory=dict)  # kind-specific, e.g. download URL
+    options: dict[str, AppOption] = field(default_factory=dict)  # what a spec's app_options may set
 
 
 @dataclass(frozen=True)
@@ -140,8 +152,8 @@ class Catalog:
     oses: dict[str, OsEntry]
     package_sets: dict[str, PackageSet]
     apps: dict[str, App]
-    sources: tuple[str, ...] = ()  # files it was read from, in merge order
     r_libraries: dict[str, RLibraries] = field(default_factory=dict)  # R package -> its system libraries
+    sources: tuple[str, ...] = ()  # files it was read from, in merge order
 
     def sets_for(self, category: str) -> list[PackageSet]:
         return [item for item in self.package_sets.values() if item.category == category]

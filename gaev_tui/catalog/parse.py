@@ -7,7 +7,7 @@ import re
 from gaev_tui import names
 from gaev_tui.catalog.model import (
     APP_KINDS, COMMUNICATORS, HOST_OSES, INSTALL_KINDS, OS_FAMILIES, PACKAGE_CATEGORIES,
-    App, AptRepo, BoxRef, Catalog, Iso, OsEntry, PackageSet, PackerPlugin, Port, Provider, Provisioning,
+    App, AppOption, AptRepo, BoxRef, Catalog, Iso, OsEntry, PackageSet, PackerPlugin, Port, Provider, Provisioning,
     RLibraries,
 )
 from gaev_tui.fields import Fields
@@ -26,7 +26,7 @@ def build(doc: Document, sources: tuple[str, ...]) -> Catalog:
     libraries = {name: _r_libraries(Fields(doc, ("r_libraries", name)), name) for name in data.get("r_libraries", {})}
     if not data["oses"]:
         raise doc.error(("oses",), "the catalogue offers no OS")
-    return Catalog(providers, oses, sets, apps, sources, libraries)
+    return Catalog(providers, oses, sets, apps, r_libraries=libraries, sources=sources)
 
 
 def _ids(doc: Document, section: str) -> list[str]:
@@ -161,7 +161,7 @@ def _package_set(f: Fields, sid: str) -> PackageSet:
 
 
 def _app(f: Fields, aid: str) -> App:
-    f.only(("kind", "label", "description", "ports", "min_memory_mb", "families", "version", "image", "settings"))
+    f.only(("kind", "label", "description", "ports", "min_memory_mb", "families", "version", "image", "settings", "options"))
     ports = []
     for index, _item in f.items("ports"):
         port = Fields(f.doc, (*f.path, "ports", index))
@@ -181,5 +181,17 @@ def _app(f: Fields, aid: str) -> App:
         description=f.text("description", ""), ports=tuple(ports),
         min_memory_mb=f.number("min_memory_mb", 128, 1 << 20), families=families,
         version=str(f.get("version", (str, int, float), "")), image=f.text("image", ""),
-        settings=settings,
+        settings=settings, options=_app_options(f.sub("options")),
     )
+
+
+def _app_options(f: Fields | None) -> dict[str, AppOption]:
+    options: dict[str, AppOption] = {}
+    for name in f.data if f is not None else ():
+        option = f.sub(name)
+        if option is None:
+            raise f.error((name,), "must be a mapping {default, min, max, description}")
+        option.only(("default", "min", "max", "description"))
+        low, high = option.number("min", 0, 1 << 30), option.number("max", 0, 1 << 30)
+        options[name] = AppOption(name, option.number("default", low, high), low, high, option.text("description", ""))
+    return options

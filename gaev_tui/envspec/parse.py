@@ -77,6 +77,7 @@ def parse_spec(doc: Document, catalog: Catalog) -> Spec:
         apps=apps,
         timezone=_checked(f, "timezone", names.timezone, None),
         locale=_checked(f, "locale", names.locale, None),
+        app_options=_app_options(f, catalog, apps),
     )
     _no_control_chars(doc, spec)
     return spec
@@ -126,6 +127,25 @@ def _base_box(f: Fields, catalog: Catalog, os_id: str, provider: str) -> BaseBox
             reason += "; 'base_box: {build: packer}' would build one"
         raise f.error(("provider",), reason)
     return box
+
+
+def _app_options(f: Fields, catalog: Catalog, apps: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Per-app settings (``app_options: {jupyterhub: {idle_timeout_minutes: 120}}``),
+    each a whole number within the range the catalogue gives."""
+    sub = f.sub("app_options")
+    if sub is None:
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for app in sub.data:
+        if app not in apps:
+            raise sub.error((app,), f"'{app}' is not among this spec's apps ({', '.join(apps) or 'none'})")
+        options = catalog.apps[app].options
+        values = sub.sub(app)
+        if values is None:
+            continue
+        values.only(options)
+        out[app] = {name: values.number(name, options[name].low, options[name].high) for name in values.data}
+    return out
 
 
 def _provider_options(f: Fields, catalog: Catalog, provider: str) -> dict[str, object]:

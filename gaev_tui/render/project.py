@@ -78,12 +78,51 @@ def _contents(spec: Spec, catalog: Catalog) -> list[str]:
     return lines or ["The base system only."]
 
 
-def _access(spec: Spec, catalog: Catalog) -> list[str]:
+@dataclass(frozen=True)
+class Forward:
+    guest: int
+    host: int
+    protocol: str
+    name: str
+    default: bool  # chosen by GAEV for an app's port, not written in the spec
+
+
+def forwards(spec: Spec, catalog: Catalog) -> list[Forward]:
+    """The spec's forwarded ports, plus one for each app port the spec leaves out.
+
+    An app's port is forwarded to the same host port when that is 1024 or above, else
+    to 8000 + it (80 -> 8080), moved up until it clashes with no other forward.
+    """
     served = {port.guest: port.name for app in spec.apps for port in catalog.apps[app].ports}
+    out = [Forward(p.guest, p.host, p.protocol, served.get(p.guest, f"guest port {p.guest}"), False)
+           for p in spec.network.forwarded_ports]
+    taken = {f.host for f in out}
+    given = {f.guest for f in out}
+    for app in spec.apps:
+        for port in catalog.apps[app].ports:
+            if port.guest in given:
+                continue
+            host = port.guest if port.guest >= 1024 else port.guest + 8000
+            while host in taken or host > 65535:
+                host = host + 1 if host < 65535 else 1024
+            taken.add(host)
+            given.add(port.guest)
+            out.append(Forward(port.guest, host, "tcp", port.name, True))
+    return out
+
+
+def _url_path(catalog: Catalog, spec: Spec, guest: int) -> str:
+    for app in (catalog.apps[a] for a in spec.apps):
+        if any(p.guest == guest for p in app.ports):
+            return app.settings.get("url_path", "/")
+    return "/"
+
+
+def _access(spec: Spec, catalog: Catalog) -> list[str]:
     lines = []
-    for port in spec.network.forwarded_ports:
-        what = served.get(port.guest, f"guest port {port.guest}")
-        lines.append(f"{what}: http://localhost:{port.host}/ (forwarded to port {port.guest} in the VM)")
+    for port in forwards(spec, catalog):
+        url = f"http://localhost:{port.host}{_url_path(catalog, spec, port.guest)}"
+        lines.append(f"{port.name}: {url} (forwarded to port {port.guest} in the VM)")
     for folder in spec.shared_folders:
         lines.append(f"Shared folder: `{folder.host}` on this machine is `{folder.guest}` in the VM.")
     if spec.network.private_network:
@@ -91,14 +130,27 @@ def _access(spec: Spec, catalog: Catalog) -> list[str]:
     for app in (catalog.apps[app_id] for app_id in spec.apps):
         if app.kind == "tljh":
             admin = app.settings.get("admin_user", "admin")
-            # TLJH lets the first login of the admin set its password: none is stored anywhere.
-            lines.append(f"JupyterHub: log in first as `{admin}` right after the build; the password you type then becomes the admin's password.")
+            lines.append(
+                f"JupyterHub's admin is `{admin}`. Set its password at build time with "
+                f"`GAEV_HUB_ADMIN_PASSWORD='...' gaev build .` (Vagrant hides it from its output; it is "
+                f"written to no file of the project). Without it, the account is unclaimed: whoever logs in "
+                f"first as `{admin}` chooses its password, so do it right after the build, before sharing the URL. "
+                f"Other users choose their password at their first login; the admin adds them in the hub's Admin page.")
+            if spec.shared_folders:
+                lines.append("Each hub user's home has a link to every shared folder (read-only for them on VirtualBox).")
     return lines
+
+
+def _hub_admin(spec: Spec, catalog: Catalog) -> str:
+    """The JupyterHub admin's name when the spec has TLJH, else ''."""
+    tljh = [catalog.apps[a] for a in spec.apps if catalog.apps[a].kind == "tljh"]
+    return tljh[0].settings.get("admin_user", "admin") if tljh else ""
 
 
 def _notes(spec: Spec, catalog: Catalog) -> list[str]:
     os_entry, provider = catalog.oses[spec.os], catalog.providers[spec.provider]
     notes = [os_entry.notes] if os_entry.notes else []
+    notes += ansible.r_library_warnings(spec, catalog)
     if spec.provider == "libvirt":
         notes.append("libvirt: shared folders are copied with rsync when the VM starts; run `vagrant rsync` to copy changes again.")
     if os_entry.family == "windows":
@@ -121,7 +173,7 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
         spec=spec, os=os_entry, provider=provider, box=box, windows=windows,
         gaev_version=__version__, rsync=spec.provider == "libvirt", playbook=bool(roles),
         provider_lines=_provider_lines(spec), disk_line=_disk_line(spec), has_ansible=bool(roles),
-        guest_ansible=os_entry.provisioning,
+        guest_ansible=os_entry.provisioning, forwards=forwards(spec, catalog), hub_admin=_hub_admin(spec, catalog),
         contents=_contents(spec, catalog), access=_access(spec, catalog), notes=_notes(spec, catalog),
     )
     files["Vagrantfile"] = render("project/Vagrantfile.j2", **context)
@@ -138,6 +190,8 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
         files["ansible/requirements.yml"] = ansible.requirements_yaml(ansible.collections_used(role_files))
         if os_entry.provisioning.ansible_core:
             files["scripts/install-ansible.sh"] = static_tree("project", "scripts")["install-ansible.sh"]
+    if context["hub_admin"]:
+        files["scripts/hub-admin-password.sh"] = static_tree("project", "scripts")["hub-admin-password.sh"]
     files.update(_extra_files(spec, catalog))
     files["gaev.lock.json"] = _lock(spec, catalog, box, roles, sorted([*files, "gaev.lock.json"]))
     return {path: (data.encode("utf-8") if isinstance(data, str) else data) for path, data in sorted(files.items())}
