@@ -18,7 +18,7 @@ from gaev_tui import tools
 @dataclass(frozen=True)
 class CheckResult:
     name: str  # what was checked, e.g. "ruby -c Vagrantfile"
-    status: str  # "ok", "failed", "skipped"
+    status: str  # "ok", "failed", "skipped", "warning" (worth reading, does not fail)
     detail: str = ""  # the tool's output when it failed, or why it was skipped
 
 
@@ -93,7 +93,15 @@ def check_packer(project: Path) -> Iterator[CheckResult]:
     yield from packer_checks(project)
 
 
-CHECKS: list[CheckFn] = [check_spec, check_vagrantfile, check_ansible, check_packer]
+def check_ansible_side(project: Path) -> Iterator[CheckResult]:
+    """Collections installed, R packages' system libraries known (render/ansible_checks.py)."""
+    from gaev_tui.render.ansible_checks import check_collections, check_r_libraries
+
+    yield from check_r_libraries(project)
+    yield from check_collections(project)
+
+
+CHECKS: list[CheckFn] = [check_spec, check_vagrantfile, check_ansible_side, check_ansible, check_packer]
 
 
 def validate_project(project: Path) -> Iterator[CheckResult]:

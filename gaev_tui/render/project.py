@@ -71,10 +71,15 @@ def _contents(spec: Spec, catalog: Catalog) -> list[str]:
     for category, label in labels.items():
         if values := getattr(spec.packages, category):
             lines.append(f"{label}: " + ", ".join(f"`{v}`" for v in values))
+    provisioning = catalog.oses[spec.os].provisioning
+    if (spec.packages.r or spec.packages.bioconductor) and provisioning.r_apt:
+        lines.append(f"R: the current release from CRAN's repository (`{provisioning.r_apt.url}` `{provisioning.r_apt.suite}`)")
     for app_id in spec.apps:
         app = catalog.apps[app_id]
         version = f" {app.version}" if app.version else ""
         lines.append(f"{app.label}{version}")
+        if app.kind == "tljh" and (spec.packages.r or spec.packages.bioconductor):
+            lines.append("JupyterHub's R kernel (IRkernel), registered for every user")
     return lines or ["The base system only."]
 
 

@@ -72,8 +72,17 @@ missing <- Filter(function(p) !satisfied(p), wanted)
 if (length(missing) > 0) {
   ensure_helper("BiocManager")
   bioc_version <- opts[["bioc-version"]]
-  # CRAN (options(repos)) and every Bioconductor repository of that release.
-  repos <- if (nzchar(bioc_version)) BiocManager::repositories(version = bioc_version) else BiocManager::repositories()
+  # CRAN (options(repos)) and every Bioconductor repository of that release. Without
+  # Bioconductor (its version map unreachable), CRAN-only lists still install.
+  repos <- tryCatch(
+    if (nzchar(bioc_version)) BiocManager::repositories(version = bioc_version) else BiocManager::repositories(),
+    error = function(e) {
+      if (length(bioc_specs) > 0) stop(e)
+      message("GAEV: Bioconductor is out of reach (", conditionMessage(e), "); installing from CRAN alone")
+      NULL
+    })
+  with_bioc <- !is.null(repos)
+  if (!with_bioc) repos <- getOption("repos")
   pinned <- Filter(function(p) !is.na(p$version), missing)
   if (length(pinned) > 0) {
     ensure_helper("remotes")
@@ -82,7 +91,9 @@ if (length(missing) > 0) {
     }
   }
   plain <- vapply(Filter(function(p) is.na(p$version) && !satisfied(p), missing), `[[`, "", "name")
-  if (length(plain) > 0) {
+  if (length(plain) > 0 && !with_bioc) {
+    install.packages(plain, repos = repos)
+  } else if (length(plain) > 0) {
     if (nzchar(bioc_version)) {
       BiocManager::install(plain, version = bioc_version, update = FALSE, ask = FALSE)
     } else {
