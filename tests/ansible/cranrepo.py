@@ -28,10 +28,12 @@ IMPORTS = {"gaevmixed": "gaevbioc"}
 # (name, version) of the Bioconductor packages; BiocManager itself installs BiocVersion.
 BIOC_PACKAGES = (("BiocVersion", "3.16.0"), ("gaevbioc", "1.0.0"))
 BIOC_RELEASE = "3.16"  # the release for Debian 12's R 4.2
-# BiocManager's version map (bioconductor.org/config.yaml), reduced to what it reads.
+# BiocManager's version map (bioconductor.org/config.yaml), reduced to what it reads;
+# it refuses a map without an out-of-date, a release and a devel version.
 CONFIG_YAML = f"""release_version: "{BIOC_RELEASE}"
 devel_version: "3.17"
 r_ver_for_bioc_ver:
+    "3.15": "4.2"
     "{BIOC_RELEASE}": "4.2"
     "3.17": "4.3"
 """
@@ -86,6 +88,11 @@ def write_bioc_mirror(root: Path) -> Path:
         (contrib / f"{name}_{version}.tar.gz").write_bytes(_source_tarball(name, version))
         index.append(f"Package: {name}\nVersion: {version}\nLicense: MIT + file LICENSE\nNeedsCompilation: no\n")
     (contrib / "PACKAGES").write_text("\n".join(index))
+    # BiocManager lists every repository of a release; the others are there, empty.
+    for other in ("data/annotation", "data/experiment", "workflows", "books"):
+        empty = root / "packages" / BIOC_RELEASE / other / "src" / "contrib"
+        empty.mkdir(parents=True, exist_ok=True)
+        (empty / "PACKAGES").write_text("")
     (root / "config.yaml").write_text(CONFIG_YAML)
     return root
 

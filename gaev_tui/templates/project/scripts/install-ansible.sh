@@ -45,12 +45,20 @@ else
   }
   rm -rf "$venv"
   mkdir -p "$(dirname "$venv")"
-  "$python" -m venv "$venv"
   # The machine's own CA bundle: pip then trusts what the machine trusts (a lab's proxy).
   for bundle in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt; do
     if [ -f "$bundle" ]; then export PIP_CERT="$bundle"; break; fi
   done
-  PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/pip" install --no-cache-dir --quiet "ansible-core==$version"
+  export PIP_DISABLE_PIP_VERSION_CHECK=1
+  # A system pip >= 22.3 installs into a venv made without pip (--python): that skips
+  # unpacking pip and setuptools into the venv, minutes on a slow (emulated) machine.
+  if "$python" -m pip --version 2>/dev/null | awk '{split($2, v, "."); exit !(v[1] > 22 || (v[1] == 22 && v[2] >= 3))}'; then
+    "$python" -m venv --without-pip "$venv"
+    "$python" -m pip --python "$venv/bin/python" install --no-cache-dir --quiet "ansible-core==$version"
+  else
+    "$python" -m venv "$venv"
+    "$venv/bin/pip" install --no-cache-dir --quiet "ansible-core==$version"
+  fi
   installed || { echo "gaev: ansible-core $version did not install" >&2; exit 1; }
   echo "gaev: installed ansible-core $version in $venv"
 fi
