@@ -103,3 +103,11 @@ def test_the_tests_run_the_pinned_ansible_core():
     assert host_core_version() == pinned, (
         f"ansible-playbook on PATH runs ansible-core {host_core_version()}, the catalogue pins {pinned} "
         f"for Debian 12 guests: python3 -m pip install 'ansible-core=={pinned}'")
+
+
+def test_the_test_dependencies_pin_the_same_ansible_core():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "pyproject.toml").read_text()
+    assert re.findall(r'"ansible-core==([0-9.]+)"', text) == [pinned_versions()["debian-12"]]

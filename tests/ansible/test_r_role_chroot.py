@@ -115,7 +115,7 @@ def test_cran_and_bioconductor_resolve_in_one_pass_with_system_libraries(debian_
     (project / "vars" / "all.yml").write_text(_vars(["gaevmixed", "gaevpinned@1.0.0"], ("gaevbioc",), libraries))
     first, _ = run_playbook(project)
     assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-3000:]
-    assert "GAEV-INSTALLED gaevmixed 0.2.0" in first.stdout and "GAEV-INSTALLED gaevbioc 1.0.0" in first.stdout
+    assert parse_recap(first.stdout)["target"].changed > 0
     assert _installed(root, "gaevmixed") == "0.2.0" and _installed(root, "gaevbioc") == "1.0.0"
     assert _installed(root, "gaevpinned") == "1.0.0"  # a pin (install_version) beside the one-pass install
     assert _installed(root, "BiocVersion").startswith(cranrepo.BIOC_RELEASE)

@@ -34,7 +34,9 @@ for (arg in args) {
   }
 }
 
-options(repos = c(CRAN = opts$repo), Ncpus = max(1L, parallel::detectCores()))
+# detectCores() is NA where /proc is missing (a chroot): R's installer then fails.
+cores <- suppressWarnings(parallel::detectCores())
+options(repos = c(CRAN = opts$repo), Ncpus = if (is.na(cores)) 1L else max(1L, cores))
 if (nzchar(opts[["bioc-mirror"]])) options(BioC_mirror = opts[["bioc-mirror"]])
 if (nzchar(opts[["bioc-config"]])) options(BIOCONDUCTOR_CONFIG_FILE = opts[["bioc-config"]])
 # Posit Package Manager serves Linux binaries only to a client that names its R and
