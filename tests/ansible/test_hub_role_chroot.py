@@ -47,6 +47,17 @@ def _vars(config: dict) -> str:
     return "---\n" + yaml.safe_dump(data)
 
 
+def _changed_tasks(output: str) -> list[str]:
+    """The TASK headers followed by a "changed:" line."""
+    task, found = "", []
+    for line in output.splitlines():
+        if line.startswith("TASK ["):
+            task = line
+        elif line.startswith("changed:"):
+            found.append(f"{task} {line}")
+    return found
+
+
 def _stand_in_for_tljh(root: Path) -> None:
     in_chroot(root, "apt-get", "update", "-qq")
     in_chroot(root, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "python3-venv")
@@ -74,7 +85,7 @@ def test_hub_settings_r_kernel_and_shared_folder_links(debian_root, tmp_path):
     second, _ = run_playbook(project)
     assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
     recap = parse_recap(second.stdout)["target"]
-    assert recap.changed == 0 and recap.failed == 0, [line for line in second.stdout.splitlines() if line.startswith("changed:")]
+    assert recap.changed == 0 and recap.failed == 0, _changed_tasks(second.stdout)
 
     # TLJH's settings: GAEV's keys merged in, the admin's earlier ones kept.
     settings = yaml.safe_load((root / "opt/tljh/config/config.yaml").read_text())
