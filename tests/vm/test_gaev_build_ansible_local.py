@@ -2,7 +2,8 @@
 Debian 12 libvirt VM with `ansible_local` (no GAEV_ANSIBLE=host): the generated
 Vagrantfile installs the pinned ansible-core in the guest (pip, in a venv, through the
 host's CA, which the test box carries), runs the playbook there, cleans the Ansible
-out again and packages the box. A tiny package set keeps it within CI's budget.
+out again and packages the box. One apt package keeps it within CI's budget (the roles' Python side
+is covered by the chroot runs; a venv made in an emulated guest costs minutes).
 Marker ``vm`` (minutes)."""
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ base_box: {{name: {box}, version: "{version}"}}
 resources: {{cpus: 1, memory_mb: 1024}}
 packages:
   apt: [jq]
-  python: [six==1.16.0]
 """
 
 
@@ -58,7 +58,6 @@ def test_default_path_installs_the_pinned_ansible_in_the_guest(vagrant_environ, 
 
     manifest = json.loads((project / "builds" / "local-e2e-libvirt.manifest.json").read_text())
     assert "jq" in {p["name"] for p in manifest["system_packages"]}
-    assert "six==1.16.0" in manifest["python"]["freeze"]
 
     domains = subprocess.run(["virsh", "-c", "qemu:///system", "list", "--all", "--name"], capture_output=True, text=True, check=True).stdout
     assert not [d for d in domains.split() if d.startswith(vagrant_project.prefix)]
