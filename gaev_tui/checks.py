@@ -18,6 +18,7 @@ from gaev_tui.envspec.advice import spec_warnings
 from gaev_tui.errors import InputError
 from gaev_tui.packer.checks import check_packer
 from gaev_tui.render import plan_changes, render_project
+from gaev_tui.render.ansible_checks import check_collections, check_r_libraries
 from gaev_tui.tools import CheckResult, run_tool
 
 CheckFn = Callable[[Path], Iterator[CheckResult]]
@@ -64,7 +65,13 @@ def check_spec(project: Path) -> Iterator[CheckResult]:
                       f"regenerate with 'gaev generate gaev.yaml -o . --force': {detail}" if drift else "")
 
 
-CHECKS: tuple[CheckFn, ...] = (check_spec, check_vagrantfile, check_ansible, check_packer)
+def check_ansible_side(project: Path) -> Iterator[CheckResult]:
+    """Collections installed, R packages' system libraries known (render/ansible_checks.py)."""
+    yield from check_r_libraries(project)
+    yield from check_collections(project)
+
+
+CHECKS: tuple[CheckFn, ...] = (check_spec, check_vagrantfile, check_ansible_side, check_ansible, check_packer)
 
 
 def validate_project(project: Path) -> Iterator[CheckResult]:

@@ -8,7 +8,7 @@ from pathlib import PureWindowsPath
 
 SPEC_KEYS = (
     "name", "description", "os", "provider", "provider_options", "base_box", "hostname",
-    "resources", "network", "shared_folders", "packages", "apps", "timezone", "locale",
+    "resources", "network", "shared_folders", "packages", "apps", "app_options", "timezone", "locale",
 )
 
 
@@ -88,3 +88,4 @@ class Spec:
     apps: tuple[str, ...] = ()
     timezone: str | None = None
     locale: str | None = None
+    app_options: dict[str, dict[str, int]] = field(default_factory=dict)  # app id -> option -> value

@@ -122,6 +122,7 @@ def _parse(doc: Document, catalog: Catalog, errors: _Errors) -> Spec | None:
     packages = errors.attempt(_packages, f, os_entry.family, os_entry.label, errors) if os_entry else None
     timezone = errors.attempt(_checked, f, "timezone", names.timezone, None)
     locale = errors.attempt(_checked, f, "locale", names.locale, None)
+    app_options = errors.attempt(_app_options, f, catalog, apps, default={})
     if errors.found or None in (name, os_entry, provider, base_box, provider_options, resources, network,
                                 folders, packages):
         return None
@@ -129,7 +130,7 @@ def _parse(doc: Document, catalog: Catalog, errors: _Errors) -> Spec | None:
         name=name, os=os_id, provider=provider, description=description,
         provider_options=provider_options, base_box=base_box, hostname=hostname,
         resources=resources, network=network, shared_folders=folders, packages=packages,
-        apps=apps, timezone=timezone, locale=locale,
+        apps=apps, timezone=timezone, locale=locale, app_options=app_options,
     )
     errors.attempt(_no_control_chars, doc, spec)
     return None if errors.found else spec
@@ -179,6 +180,25 @@ def _base_box(f: Fields, catalog: Catalog, os_id: str, provider: str) -> BaseBox
             reason += "; 'base_box: {build: packer}' would build one"
         raise f.error(("provider",), reason)
     return box
+
+
+def _app_options(f: Fields, catalog: Catalog, apps: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Per-app settings (``app_options: {jupyterhub: {idle_timeout_minutes: 120}}``),
+    each a whole number within the range the catalogue gives."""
+    sub = f.sub("app_options")
+    if sub is None:
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for app in sub.data:
+        if app not in apps:
+            raise sub.error((app,), f"'{app}' is not among this spec's apps ({', '.join(apps) or 'none'})")
+        options = catalog.apps[app].options
+        values = sub.sub(app)
+        if values is None:
+            continue
+        values.only(options)
+        out[app] = {name: values.number(name, options[name].low, options[name].high) for name in values.data}
+    return out
 
 
 def _provider_options(f: Fields, catalog: Catalog, provider: str) -> dict[str, object]:
