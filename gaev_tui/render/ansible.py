@@ -17,7 +17,7 @@ from gaev_tui.catalog.model import App
 from gaev_tui.envspec import Spec
 from gaev_tui.envspec.dump import _Dumper
 from gaev_tui.errors import GaevError
-from gaev_tui.render.templating import static_tree
+from gaev_tui.templating import static_tree
 
 MANIFEST_PATH = "/var/lib/gaev/manifest.json"
 DEFAULT_VENV = "/opt/gaev/venv"
