@@ -21,9 +21,7 @@ from gaev_tui.boxbuild.stages import OK, PENDING, RUNNING, SKIPPED, Stage
 from gaev_tui.boxcache.scan import scan
 from gaev_tui.boxcache.text import human_bytes
 from gaev_tui.catalog import load_catalog
-from gaev_tui.envspec import load_spec
 from gaev_tui.envspec.advice import spec_warnings
-from gaev_tui.errors import InputError
 
 GIB = 1 << 30
 #: Guessed size of a base box not yet downloaded (a minimal Linux box is 0.5-2 GB).
@@ -215,13 +213,7 @@ def check_spec(project: BuildProject, capacity: hostfacts.HostCapacity | None = 
                in_use: Callable[[int, str], bool] = hostfacts.port_in_use) -> list[Check]:
     """What the spec asks that this host cannot give (CPUs, memory, host ports), and the
     spec's warnings (a host-only address VirtualBox refuses, a disk cap that cannot hold)."""
-    try:
-        catalog = load_catalog()
-        spec = load_spec(project.dir, catalog)
-    except InputError:
-        # The build reads only what it needs, so a project from an older catalogue may
-        # still build; these checks then do not apply (and no line claims they passed).
-        return []
+    spec, catalog = project.spec, load_catalog()  # the spec load_project checked
     ports = [(p.host, p.protocol) for p in spec.network.forwarded_ports]
     found = hostfacts.host_fit(spec.resources.cpus, spec.resources.memory_mb, ports,
                                capacity or hostfacts.host_capacity(), in_use)

@@ -138,11 +138,6 @@ def test_the_specs_warnings_reach_the_preflight(fake_project):
     assert any(c.level == "warn" and "/etc/vbox/networks.conf" in c.message for c in checks)
 
 
-def test_a_spec_that_no_longer_parses_claims_no_host_check(fake_project):
-    (fake_project.dir / "gaev.yaml").write_text("name: demo\nprovider: libvirt\nos: ubuntu-22.04\nresources: {cpus: 0}\n")
-    assert pf.check_spec(load_project(fake_project.dir)) == []
-
-
 def test_a_disk_cap_that_cannot_hold_is_said_before_the_build(fake_project):
     write_project(fake_project.dir, extra="base_box: {name: generic/ubuntu2204}\nresources: {disk_gb: 40}\n")
     checks = pf.check_spec(load_project(fake_project.dir), pf.hostfacts.HostCapacity(8, 65536))
