@@ -102,11 +102,13 @@ class GaevApp(App[int]):
         from gaev_tui.screens import flow
 
         try:
-            self.state = flow.fresh_state(self.catalog)
+            self.state = flow.fresh_state(self.catalog, self.host_facts)
         except GaevError as error:  # a bad user catalogue: say where, stay on Home
             self.notify(str(error), title="GAEV cannot go on", severity="error", timeout=30, markup=False)
             return
-        self.push_screen(flow.step_screen(0))
+        first = flow.step_screen(0)
+        first.pick_provider = True  # until the user picks one, the best for this host
+        self.push_screen(first)
 
     def open_state(self, state: WizardState) -> None:
         """Load answers (from ``gaev open``) and land on the review, every step beneath

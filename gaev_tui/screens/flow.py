@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from gaev_tui.catalog import Catalog
 from gaev_tui.envspec import load_spec
+from gaev_tui.hostfacts import HostFacts, provider_status
 from gaev_tui.wizard_state import WizardState
 
 _STEPS = (
@@ -40,14 +41,21 @@ def index_of(screen: Screen) -> int:
     return getattr(screen, "step_index", -1)
 
 
-def fresh_state(catalog: Catalog) -> WizardState:
-    """Sensible first answers: the catalogue's first OS and its default provider."""
+def fresh_state(catalog: Catalog, facts: HostFacts | None = None) -> WizardState:
+    """Sensible first answers: the catalogue's first OS, and the first of its providers
+    this host can run (the catalogue's first while the host is not probed yet)."""
     state = WizardState(name="my-vm")
     if catalog.oses:
         os_entry = next(iter(catalog.oses.values()))
         state.os = os_entry.id
-        state.provider = next(iter(os_entry.providers), "")
+        state.provider = best_provider(catalog, list(os_entry.providers), facts)
     return state
+
+
+def best_provider(catalog: Catalog, candidates: list[str], facts: HostFacts | None) -> str:
+    """The first candidate installed on this host, else the first one ("" for none)."""
+    usable = [p for p in candidates if p in catalog.providers and provider_status(catalog.providers[p], facts)[0]]
+    return (usable or candidates or [""])[0]
 
 
 def state_from_path(path: Path, catalog: Catalog) -> WizardState:

@@ -9,13 +9,16 @@ from __future__ import annotations
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, OptionList, Select, Static
+from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from gaev_tui import names
 from gaev_tui.hostfacts import provider_status
+from gaev_tui.screens import flow
+from gaev_tui.screens.confirm_leave import ConfirmLeaveScreen
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
+from gaev_tui.widgets.ticks import CHOOSE_HINT, TickBox
 from gaev_tui.wizard_facts import boxes_for, packer_reason
 
 DRIVERS = (("kvm: fast, needs /dev/kvm", "kvm"), ("qemu: software emulation, slow", "qemu"))
@@ -40,21 +43,25 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
     ERROR_TARGETS = {"name": "f-name", "description": "f-description", "os": "os-notes",
                      "provider": "os-notes", "provider_options": "os-notes", "base_box": "os-notes"}
 
+    # A new environment (not an opened spec): the provider follows the host's probe
+    # until the user picks one.
+    pick_provider = False
+
     def compose_body(self) -> ComposeResult:
         yield Field("Name", self.state.name, id="f-name", check=names.project_name, placeholder="my-vm")
         yield Field("Description", self.state.description, id="f-description", placeholder="optional, one line")
         with Horizontal(id="os-lists"):
             with Vertical():
-                yield Static("Operating system", classes="section-title")
+                yield Static(f"Operating system  [dim]{CHOOSE_HINT}[/]", classes="section-title")
                 yield OptionList(*(Option(os.label, id=os.id) for os in self.catalog.oses.values()), id="os-list")
             with Vertical():
-                yield Static("Provider", classes="section-title")
+                yield Static(f"Provider  [dim]{CHOOSE_HINT}[/]", classes="section-title")
                 yield OptionList(id="provider-list")
         yield Static("", id="os-notes")
         with Horizontal(id="opt-driver-line"):
             yield Static("libvirt driver ", classes="option-label")
             yield Select(DRIVERS, prompt="default (kvm)", id="opt-driver", compact=True)
-        yield Checkbox("Show the VM's window while it runs", id="opt-gui", compact=True)
+        yield TickBox("Show the VM's window while it runs", id="opt-gui", compact=True)
 
     def on_mount(self) -> None:
         os_list = self.query_one("#os-list", OptionList)
@@ -80,9 +87,11 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
             mark = {True: "✓", False: "✗", None: "…"}[ok]
             extra = "" if boxes_for(self.catalog, self.state.os, pid) else " (base box via Packer)"
             plist.add_option(Option(f"{mark} {self.catalog.providers[pid].label}{extra}", id=pid))
-        if self.state.provider not in ids:
-            self.state.provider = ids[0] if ids else ""
-            self.state.provider_options = {}
+        if self.state.provider not in ids or self.pick_provider:
+            best = flow.best_provider(self.catalog, ids, self.app.host_facts)
+            if best != self.state.provider:
+                self.state.provider = best
+                self.state.provider_options = {}
         if ids:
             plist.highlighted = ids.index(self.state.provider)
         self.refresh_notes()
@@ -110,7 +119,7 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         driver = self.query_one("#opt-driver", Select)
         driver.value = options.get("driver", Select.NULL)
         self.query_one("#opt-driver-line").display = "driver" in allowed
-        gui = self.query_one("#opt-gui", Checkbox)
+        gui = self.query_one("#opt-gui", TickBox)
         gui.value = bool(options.get("gui"))
         gui.display = "gui" in allowed
 
@@ -120,6 +129,7 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
             self.forget_box()
             self.refresh_providers()
         elif event.option_list.id == "provider-list" and event.option.id != self.state.provider:
+            self.pick_provider = False
             self.state.provider = event.option.id
             self.forget_box()
             allowed = self.catalog.providers[event.option.id].options
@@ -135,7 +145,7 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         if event.select.id == "opt-driver":
             self._set_option("driver", None if event.value is Select.NULL else event.value)
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    def on_checkbox_changed(self, event: TickBox.Changed) -> None:
         if event.checkbox.id == "opt-gui":
             # Unticked means "not set" so a spec without 'gui' reopens unchanged.
             self._set_option("gui", True if event.value else None)
@@ -151,6 +161,19 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
     def save(self) -> None:
         self.state.name = self.query_one("#f-name", Field).value
         self.state.description = self.query_one("#f-description", Field).value
+
+    def dismiss_step(self) -> None:
+        """Back from the first step is Home, which drops the answers: ask first, unless
+        there is nothing to lose."""
+        if self.state == flow.fresh_state(self.catalog, self.app.host_facts):
+            super().dismiss_step()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                super(OsProviderScreen, self).dismiss_step()
+
+        self.app.push_screen(ConfirmLeaveScreen(), answered)
 
     def check_upto(self) -> str:
         if not boxes_for(self.catalog, self.state.os, self.state.provider) \

@@ -11,13 +11,14 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from gaev_tui.errors import GaevError
 from gaev_tui.render import plan_changes, render_project, write_project
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
+from gaev_tui.widgets.ticks import TickBox
 from gaev_tui.wizard_state import display_path
 
 
@@ -54,7 +55,7 @@ your choices: `gaev open DIR` brings them back into this wizard.
         with Vertical(id="write-form"):
             yield Field("Project directory", str(self.state.dest or self.state.name), id="f-dest")
             yield Static("", id="write-plan")
-            yield Checkbox("Yes, update the existing project in this directory", id="write-confirm")
+            yield TickBox("Yes, update the existing project in this directory", id="write-confirm")
         with Vertical(id="write-done"):
             yield Static("", id="write-next")
             with Horizontal():
@@ -78,7 +79,7 @@ your choices: `gaev open DIR` brings them back into this wizard.
 
     def update_plan(self) -> None:
         dest, plan = self.dest(), self.query_one("#write-plan", Static)
-        confirm = self.query_one("#write-confirm", Checkbox)
+        confirm = self.query_one("#write-confirm", TickBox)
         confirm.display = self.existing()
         if dest.exists() and not dest.is_dir():
             plan.update(f"[red]{escape(display_path(dest))} is a file; choose a directory.[/]")
@@ -104,7 +105,7 @@ your choices: `gaev open DIR` brings them back into this wizard.
         if self.dest().exists() and not self.dest().is_dir():
             field.show_error("is a file; choose a directory")
             return False
-        if self.existing() and not self.query_one("#write-confirm", Checkbox).value:
+        if self.existing() and not self.query_one("#write-confirm", TickBox).value:
             field.show_error("exists and is not empty: tick the confirmation below to update it")
             return False
         return True
