@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import OptionList, Select, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from gaev_tui import names
@@ -18,10 +18,12 @@ from gaev_tui.screens import flow
 from gaev_tui.screens.confirm_leave import ConfirmLeaveScreen
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
-from gaev_tui.widgets.ticks import CHOOSE_HINT, TickBox
+from gaev_tui.widgets.ticks import CHOOSE_HINT, ChoiceButton, ChoiceSet, TickBox
 from gaev_tui.wizard_facts import boxes_for, packer_reason
 
-DRIVERS = (("kvm: fast, needs /dev/kvm", "kvm"), ("qemu: software emulation, slow", "qemu"))
+# (label, value): None leaves it to vagrant-libvirt (kvm). Radio buttons on one line, not a
+# drop-down: at 80x24 its menu opened over the footer.
+DRIVERS = (("default", None), ("kvm: needs /dev/kvm", "kvm"), ("qemu: slow, no KVM", "qemu"))
 
 
 class OsProviderScreen(StepScreen):
@@ -35,6 +37,9 @@ class OsProviderScreen(StepScreen):
 **Operating system**: what runs inside the VM. Its notes (licences, host limits) show below the lists.
 
 **Provider**: the hypervisor. *VirtualBox* runs on Linux, Windows and Intel Macs; *libvirt* (KVM/QEMU) is Linux's own.
+*libvirt driver*: `kvm` (the default) is fast but needs the processor's virtualisation (`/dev/kvm`);
+`qemu` emulates the processor in software: slow, but it runs anywhere (a VM inside a VM, a CI runner).
+
 A provider marked ✗ is not usable on *this* host (the reason is shown): you can still write the project here and build it elsewhere.
 
 Arrow keys move in a list (the highlighted line is the choice), Tab goes to the next list, ctrl+n goes on.
@@ -55,12 +60,14 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
                 yield Static(f"Operating system  [dim]{CHOOSE_HINT}[/]", classes="section-title")
                 yield OptionList(*(Option(os.label, id=os.id) for os in self.catalog.oses.values()), id="os-list")
             with Vertical():
-                yield Static(f"Provider  [dim]{CHOOSE_HINT}[/]", classes="section-title")
+                yield Static("Provider", classes="section-title")
                 yield OptionList(id="provider-list")
         yield Static("", id="os-notes")
         with Horizontal(id="opt-driver-line"):
             yield Static("libvirt driver ", classes="option-label")
-            yield Select(DRIVERS, prompt="default (kvm)", id="opt-driver", compact=True)
+            with ChoiceSet(id="opt-driver", compact=True):
+                for label, _value in DRIVERS:
+                    yield ChoiceButton(label)
         yield TickBox("Show the VM's window while it runs", id="opt-gui", compact=True)
 
     def on_mount(self) -> None:
@@ -116,8 +123,10 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         provider = self.catalog.providers.get(self.state.provider)
         allowed = provider.options if provider else ()
         options = self.state.provider_options
-        driver = self.query_one("#opt-driver", Select)
-        driver.value = options.get("driver", Select.NULL)
+        chosen = [value for _label, value in DRIVERS].index(options.get("driver"))
+        button = list(self.query_one("#opt-driver").query(ChoiceButton))[chosen]
+        with self.prevent(ChoiceSet.Changed):
+            button.value = True
         self.query_one("#opt-driver-line").display = "driver" in allowed
         gui = self.query_one("#opt-gui", TickBox)
         gui.value = bool(options.get("gui"))
@@ -141,9 +150,9 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         """A chosen box belongs to one OS and provider: back to the default."""
         self.state.box_name = self.state.box_version = ""
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "opt-driver":
-            self._set_option("driver", None if event.value is Select.NULL else event.value)
+    def on_radio_set_changed(self, event: ChoiceSet.Changed) -> None:
+        if event.radio_set.id == "opt-driver":
+            self._set_option("driver", DRIVERS[event.index][1])
 
     def on_checkbox_changed(self, event: TickBox.Changed) -> None:
         if event.checkbox.id == "opt-gui":
