@@ -72,7 +72,9 @@ def _check(screen, project_dir: Path) -> None:
 
 
 def _checked(screen, project: BuildProject, checks: list[Check]) -> None:
-    lines = [f"{c.level}: {c.message}" + (f" (hint: {c.hint})" if c.hint and c.level != "ok" else "") for c in checks]
+    # The hint on its own line: the log does not wrap, and at 80 columns it was cut.
+    lines = [line for c in checks
+             for line in [f"{c.level}: {c.message}"] + ([f"  hint: {c.hint}"] if c.hint and c.level != "ok" else [])]
     screen.log_pane.append([f"[preflight] {line}" for line in lines])
     level = worst(checks)
     if level == "error":
