@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from gaev_tui.errors import GaevError
 from gaev_tui.screens.home import HomeScreen
+from gaev_tui.widgets.commands import GaevCommands
 
 if TYPE_CHECKING:
     from gaev_tui.catalog import Catalog
@@ -39,6 +40,7 @@ class GaevApp(App[int]):
     SUB_TITLE = "virtual machines for scientific software"
     CSS_PATH = "app.tcss"  # what all steps share; each screen has its own .tcss
 
+    COMMANDS = App.COMMANDS | {GaevCommands}  # the app's own actions in the palette
     host_facts: reactive[HostFacts | None] = reactive(None, init=False)
 
     def __init__(self, catalog: Catalog | Callable[[], Catalog], probe: Callable[[], HostFacts],
@@ -118,6 +120,16 @@ class GaevApp(App[int]):
         self.state = state
         for index in range(flow.REVIEW + 1):
             self.push_screen(flow.step_screen(index))
+
+    def open_dialog(self) -> None:
+        """Ask for a spec or a project and open it in the wizard."""
+        from gaev_tui.screens.open_dialog import OpenDialog
+
+        def opened(state: WizardState | None) -> None:
+            if state is not None:
+                self.open_state(state)
+
+        self.push_screen(OpenDialog(), opened)
 
     def next_step(self, current: Screen) -> None:
         from gaev_tui.screens import flow

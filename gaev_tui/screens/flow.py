@@ -37,6 +37,12 @@ def step_screen(index: int) -> Screen:
     return getattr(importlib.import_module(f"gaev_tui.screens.{module}"), name)(index)
 
 
+def step_title(index: int) -> str:
+    """The title step ``index`` shows (its screen's module is imported)."""
+    module, name = _STEPS[index]
+    return getattr(importlib.import_module(f"gaev_tui.screens.{module}"), name).TITLE
+
+
 def index_of(screen: Screen) -> int:
     return getattr(screen, "step_index", -1)
 

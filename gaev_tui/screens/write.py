@@ -62,10 +62,14 @@ your choices: `gaev open DIR` brings them back into this wizard.
                 yield Button("Build now", id="write-build", variant="success", compact=True)
                 yield Button("Back to Home", id="write-home", compact=True)
 
+    write_when_shown = False  # the palette's "Write the project": write once shown
+
     def on_mount(self) -> None:
         self.query_one("#write-done").display = False
         self.update_plan()
         self.query_one("#f-dest", Field).input.focus()
+        if self.write_when_shown:
+            self.call_after_refresh(self.action_next)
 
     def dest(self) -> Path:
         return Path(self.query_one("#f-dest", Field).value.strip() or self.state.name).expanduser()
