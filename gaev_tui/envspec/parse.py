@@ -181,7 +181,7 @@ def _network(f: Fields) -> Network:
     sub = f.sub("network")
     if sub is None:
         return Network()
-    sub.only(("private_network", "forwarded_ports"))
+    sub.only(("private_network", "forwarded_ports", "reachable_from_other_computers"))
     private = sub.text("private_network", None)
     if private is not None and private != "dhcp":
         try:
@@ -202,7 +202,11 @@ def _network(f: Fields) -> Network:
         if any(p.host == port.host and p.protocol == port.protocol for p in ports):
             raise item.error(("host",), f"host port {port.host} is forwarded twice")
         ports.append(port)
-    return Network(private, tuple(ports))
+    reachable = sub.get("reachable_from_other_computers", bool, False)
+    if reachable and not ports:
+        raise sub.error(("reachable_from_other_computers",), "is about forwarded ports, and there are none: "
+                        "add some (like 8000:80) or leave it out")
+    return Network(private, tuple(ports), reachable)
 
 
 def _shared_folders(f: Fields, family: str) -> tuple[SharedFolder, ...]:

@@ -79,12 +79,16 @@ def _contents(spec: Spec, catalog: Catalog) -> list[str]:
     return lines or ["The base system only."]
 
 
-def _access(spec: Spec, catalog: Catalog) -> list[str]:
+def access_lines(spec: Spec, catalog: Catalog) -> list[str]:
+    """How to reach what the VM serves, and the first steps (the project README's list;
+    the wizard shows it once the project is written)."""
     served = {port.guest: port.name for app in spec.apps for port in catalog.apps[app].ports}
     lines = []
     for port in spec.network.forwarded_ports:
         what = served.get(port.guest, f"guest port {port.guest}")
         lines.append(f"{what}: http://localhost:{port.host}/ (forwarded to port {port.guest} in the VM)")
+        if spec.network.reachable_from_other_computers:
+            lines.append(f"  from other computers: http://THIS-COMPUTER'S-ADDRESS:{port.host}/ (if its firewall lets them in)")
     for folder in spec.shared_folders:
         lines.append(f"Shared folder: `{folder.host}` on this machine is `{folder.guest}` in the VM.")
     if spec.network.private_network:
@@ -122,7 +126,7 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
         spec=spec, os=os_entry, provider=provider, box=box, windows=windows,
         gaev_version=__version__, rsync=spec.provider == "libvirt", playbook=bool(roles),
         provider_lines=_provider_lines(spec), disk_line=_disk_line(spec), has_ansible=bool(roles),
-        contents=_contents(spec, catalog), access=_access(spec, catalog), notes=_notes(spec, catalog),
+        contents=_contents(spec, catalog), access=access_lines(spec, catalog), notes=_notes(spec, catalog),
     )
     files["Vagrantfile"] = render("project/Vagrantfile.j2", **context)
     files["README.md"] = render("project/README.md.j2", **context)

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from gaev_tui.errors import GaevError
 from gaev_tui.render import plan_changes, render_project, write_project
+from gaev_tui.render.project import access_lines
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
 from gaev_tui.widgets.ticks import TickBox
@@ -139,6 +140,8 @@ your choices: `gaev open DIR` brings them back into this wizard.
             written = sum(c.status in ("added", "changed") for c in changes)
             lines = [f"[b green]Written:[/] {escape(display_path(dest))} ({written} files). What next:", ""]
             lines += [f"  [b]{escape(cmd)}[/]\n      [dim]{why}[/]" for cmd, why in next_commands(dest, spec.provider)]
+            if access := access_lines(spec, self.catalog):  # URLs, folders, first login
+                lines += ["", "[b]Once it is built:[/]"] + [f"  {escape(line.replace('`', ''))}" for line in access]
             self.query_one("#write-next", Static).update("\n".join(lines))
             self.query_one("#write-form").display = False
             self.query_one("#write-done").display = True
