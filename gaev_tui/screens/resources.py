@@ -17,6 +17,13 @@ from gaev_tui.widgets.ticks import TickBox
 from gaev_tui.wizard_state import display_path, parse_folders
 
 
+FOR_OTHERS = ("Other computers can open these ports at this computer's address (students "
+              "reaching a class JupyterHub): anyone on its networks can, so use the apps' own "
+              "passwords. Unticked: only this computer (127.0.0.1).")
+RSYNC_NOTE = ("libvirt copies the folders into the VM when it starts (rsync, one way): changes "
+              "made in the VM stay there; 'vagrant rsync' copies this computer's again.")
+
+
 def _whole(text: str) -> str | None:
     return None if text.isdigit() else "must be a whole number"
 
@@ -33,11 +40,6 @@ FIELDS = (
     ("f-timezone", "timezone", "Time zone", "blank: UTC; like Europe/Paris", names.timezone),
     ("f-locale", "locale", "Language (locale)", "blank: the box's; like fr_FR.UTF-8", names.locale),
 )
-FOR_OTHERS = ("Other computers can open these ports at this computer's address (students "
-              "reaching a class JupyterHub): anyone on its networks can, so use the apps' own "
-              "passwords. Unticked: only this computer (127.0.0.1).")
-RSYNC_NOTE = ("libvirt copies the folders into the VM when it starts (rsync, one way): changes "
-              "made in the VM stay there; 'vagrant rsync' copies this computer's again.")
 DISK_HINT = ("A cap keeps the packaged box small enough for where it will live: some "
              "clouds refuse images over 18 GB.")
 

@@ -18,6 +18,21 @@ from gaev_tui.widgets.step_header import StepHeader
 from gaev_tui.wizard_state import STEPS, step_of
 
 
+def all_errors(state, catalog, upto: str) -> list[InputError]:
+    """Every problem of the answers up to step ``upto``, in the spec's order.
+
+    ``WizardState.errors`` (the spec parser collecting them all) comes with issue 10's
+    core part; where it is not there yet, the parser's first error is all there is.
+    """
+    if hasattr(state, "errors"):
+        return state.errors(catalog, upto=upto)
+    try:
+        state.check(catalog, upto=upto)
+    except InputError as error:
+        return [error]
+    return []
+
+
 class StepScreen(Screen):
     """A step: subclasses give the texts, ``compose_body``, ``load`` and ``save``."""
 
@@ -89,20 +104,23 @@ class StepScreen(Screen):
         self.app.push_screen(HelpScreen(self.TITLE, self.HELP))
 
     def validate(self) -> bool:
-        """Check the answers up to this step; show the first problem of this step."""
+        """Check the answers up to this step; show every problem of this step at once,
+        each under the input it is about (or the first one of an earlier step)."""
         for field in self.query(Field):
             field.show_hint(field.hint)
         if not self.STEP:
             return True
-        try:
-            self.state.check(self.catalog, upto=self.check_upto())
-        except InputError as error:
-            owner = step_of(error)
-            if STEPS.index(owner) > STEPS.index(self.STEP):
-                return True  # a later step shows it (and proposes a value)
-            self.show_problem(error, here=owner == self.STEP)
-            return False
-        return True
+        errors = all_errors(self.state, self.catalog, self.check_upto())
+        mine = [e for e in errors if step_of(e) == self.STEP]
+        earlier = [e for e in errors if STEPS.index(step_of(e)) < STEPS.index(self.STEP)]
+        # Later steps' problems are theirs to show (with a proposed value).
+        if earlier:
+            self.show_problem(earlier[0], here=False)
+        # Last to first: where several share a place, the first one is what stays shown
+        # and gets the focus.
+        for error in reversed(mine):
+            self.show_problem(error, here=True)
+        return not (mine or earlier)
 
     def check_upto(self) -> str:
         """The last step whose answers :meth:`validate` checks."""

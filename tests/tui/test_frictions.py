@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from textual.widgets import RadioSet
 
 from gaev_tui.screens.confirm_leave import ConfirmLeaveScreen
@@ -105,3 +107,21 @@ async def test_escape_on_the_first_step_asks_before_dropping_answers(make):
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_step_shows_all_its_errors_at_once(make):
+    from gaev_tui.wizard_state import WizardState
+
+    if not hasattr(WizardState, "errors"):
+        pytest.skip("needs WizardState.errors (issue 10's core part, branch h10a), not merged here yet")
+    app = make()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await at_step(pilot, 4, apps=["jupyterhub"])
+        await type_in(pilot, "f-cpus", "0")
+        await type_in(pilot, "f-ports", "80:80")
+        await type_in(pilot, "f-hostname", "-bad-")
+        await next_step(pilot)
+        assert type(app.screen).__name__ == "ResourcesScreen"
+        notes = {ident: shown(app.screen.query_one(f"#{ident} .field-note")) for ident in ("f-cpus", "f-ports", "f-hostname")}
+        assert all("-error" in app.screen.query_one(f"#{ident} .field-note").classes for ident in notes), notes
+        assert app.screen.focused is app.screen.query_one("#f-cpus-input")  # the first one
