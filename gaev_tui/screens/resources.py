@@ -75,12 +75,12 @@ class ResourcesScreen(StepScreen):
         needed = required_memory_mb(self.catalog, self.state.apps)
         hints = {"f-memory": f"the apps need at least {needed} MB" if needed else "", "f-disk": DISK_HINT}
         for ident, attr, label, placeholder, check in FIELDS:
-            yield Field(label, getattr(self.state, attr), id=ident, placeholder=placeholder,
-                        check=check, hint=hints.get(ident, ""))
-            if ident == "f-ports":
+            if ident == "f-folders":  # right under the forwarded ports it is about
                 yield TickBox("Reachable from other computers", self.state.ports_for_others, id="f-for-others",
                               compact=True)
                 yield Static("", id="for-others-note", markup=False)
+            yield Field(label, getattr(self.state, attr), id=ident, placeholder=placeholder,
+                        check=check, hint=hints.get(ident, ""))
         yield Static("", id="resources-end")
 
     def on_mount(self) -> None:
