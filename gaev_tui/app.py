@@ -65,7 +65,11 @@ class GaevApp(App[int]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self._opened is not None:
-            self.open_state(self._opened)
+            # Composing the seven steps takes seconds on a slow machine: Home and this
+            # line are painted first, then the steps are built (the screen was blank).
+            where = self._opened.dest or self._opened.name
+            self.notify(f"Opening {where}…", title="Open", timeout=4, markup=False)
+            self.call_after_refresh(self.open_state, self._opened)
         # Half a second after the first screen: time to read it, and the probe's six
         # processes and the catalogue's parsing (it holds the GIL) do not slow the
         # first paint and the first keys on a two-core machine.
