@@ -125,3 +125,15 @@ async def test_a_step_shows_all_its_errors_at_once(make):
         notes = {ident: shown(app.screen.query_one(f"#{ident} .field-note")) for ident in ("f-cpus", "f-ports", "f-hostname")}
         assert all("-error" in app.screen.query_one(f"#{ident} .field-note").classes for ident in notes), notes
         assert app.screen.focused is app.screen.query_one("#f-cpus-input")  # the first one
+
+
+async def test_toasts_do_not_cover_next_or_the_footer(make):
+    app = make()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await at_step(pilot, 0)
+        app.notify("A message long enough to take two or three lines in a toast", title="Note")
+        await pilot.pause(0.3)
+        toast = app.screen.query_one("Toast")
+        nav = app.screen.query_one("#nav-next")
+        assert toast.region.y < 6 and not toast.region.overlaps(nav.region)
+        assert toast.region.right <= 80 and toast.region.width <= 44
