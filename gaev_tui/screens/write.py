@@ -28,8 +28,8 @@ def next_commands(dest: Path, provider: str) -> list[tuple[str, str]]:
     cd = shlex.quote(display_path(dest))
     commands = [(f"cd {cd}", "go to the project"), ("gaev validate .", "check it with Ruby and Ansible")]
     if importlib.util.find_spec("gaev_tui.cli.build") is not None:
-        commands.append(("gaev build .", "build the VM and package it as a box (live logs)"))
-    commands.append((f"vagrant up --provider={provider}", "or by hand: build and start the VM"))
+        commands.append(("gaev build .", "build the VM, package it as a box"))
+    commands.append((f"vagrant up --provider={provider}", "or by hand: build, start the VM"))
     commands.append(("vagrant ssh", "open a shell in it"))
     return commands
 
@@ -57,11 +57,12 @@ your choices: `gaev open DIR` brings them back into this wizard.
             yield Field("Project directory", str(self.state.dest or self.state.name), id="f-dest")
             yield Static("", id="write-plan")
             yield TickBox("Yes, update the existing project in this directory", id="write-confirm")
-        with Vertical(id="write-done"):
-            yield Static("", id="write-next")
+        with Vertical(id="write-done"):  # the buttons first: at 80x24 the text below scrolls
+            yield Static("", id="write-written")
             with Horizontal():
                 yield Button("Build now", id="write-build", variant="success", compact=True)
                 yield Button("Back to Home", id="write-home", compact=True)
+            yield Static("", id="write-next")
 
     write_when_shown = False  # the palette's "Write the project": write once shown
 
@@ -138,8 +139,11 @@ your choices: `gaev open DIR` brings them back into this wizard.
             dest, spec, changes = event.worker.result
             self.written = dest
             written = sum(c.status in ("added", "changed") for c in changes)
-            lines = [f"[b green]Written:[/] {escape(display_path(dest))} ({written} files). What next:", ""]
-            lines += [f"  [b]{escape(cmd)}[/]\n      [dim]{why}[/]" for cmd, why in next_commands(dest, spec.provider)]
+            self.query_one("#write-written", Static).update(
+                f"[b green]Written:[/] {escape(display_path(dest))} ({written} files).")
+            commands = next_commands(dest, spec.provider)
+            width = max(len(cmd) for cmd, _ in commands)
+            lines = ["[b]What next:[/]"] + [f"  [b]{escape(cmd.ljust(width))}[/]  [dim]{why}[/]" for cmd, why in commands]
             if access := access_lines(spec, self.catalog):  # URLs, folders, first login
                 lines += ["", "[b]Once it is built:[/]"] + [f"  {escape(line.replace('`', ''))}" for line in access]
             self.query_one("#write-next", Static).update("\n".join(lines))

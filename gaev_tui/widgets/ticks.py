@@ -22,14 +22,17 @@ from textual.widgets.option_list import OptionDoesNotExist
 CHOOSE_HINT = "↑↓ moves the choice"
 
 
+# The mark in the label's colours (Textual's draws a block in the panel's): readable as text.
+_MARK_CSS = """
+    & > .toggle--button { color: $text-muted; background: transparent; }
+    &.-on > .toggle--button { color: $text-success; background: transparent; text-style: bold; }
+"""
+
+
 class _TextMark:
     """Mixin for a ToggleButton: the button is ``ON``/``OFF`` in the button's style."""
 
     ON = OFF = ""
-    DEFAULT_CSS = """
-    & > .toggle--button { color: $text-muted; background: transparent; }
-    &.-on > .toggle--button { color: $text-success; background: transparent; text-style: bold; }
-    """
 
     @property
     def _button(self) -> Content:
@@ -39,7 +42,7 @@ class _TextMark:
 class TickBox(_TextMark, Checkbox):
     """A checkbox showing ``[x]`` when ticked, ``[ ]`` when not."""
 
-    DEFAULT_CSS = "TickBox {" + _TextMark.DEFAULT_CSS + "}"
+    DEFAULT_CSS = "TickBox {" + _MARK_CSS + "}"
 
     ON, OFF = "[x]", "[ ]"
 
@@ -47,7 +50,7 @@ class TickBox(_TextMark, Checkbox):
 class ChoiceButton(_TextMark, RadioButton):
     """A radio button showing ``(•)`` for the choice, ``( )`` for the others."""
 
-    DEFAULT_CSS = "ChoiceButton {" + _TextMark.DEFAULT_CSS + "}"
+    DEFAULT_CSS = "ChoiceButton {" + _MARK_CSS + "}"
 
     ON, OFF = "(•)", "( )"
 
