@@ -8,7 +8,6 @@ after the first screen is up, in a worker, as is the probe of the host's tools.
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     from gaev_tui.hostfacts import HostFacts
     from gaev_tui.wizard_state import WizardState
 
-NOT_YET = "not available yet in this GAEV"
 BACKGROUND_DELAY_S = 0.5
 
 
@@ -146,25 +144,40 @@ class GaevApp(App[int]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
+    # The screens below import the box cache and build machinery: imported when first
+    # opened, so that Home starts without them.
+    def _refused_in_browser(self) -> bool:
+        """A browser session (gaev serve) may not run or remove anything on the server,
+        whatever path it takes (menu, key, command palette)."""
+        from gaev_tui import confine
+
+        if confine.projects_root() is None:
+            return False
+        self.notify("Not available in the browser: it would act on the server.", severity="warning")
+        return True
+
     def open_box_cache(self) -> None:
-        self._push_optional("gaev_tui.screens.box_cache", "BoxCacheScreen", "The box cache")
+        if self._refused_in_browser():
+            return
+        from gaev_tui.screens.box_cache import BoxCacheScreen
+
+        self.push_screen(BoxCacheScreen())
 
     def open_builds(self) -> None:
         """The list of build jobs (running and finished)."""
-        self._push_optional("gaev_tui.screens.builds", "BuildsScreen", "Builds")
+        if self._refused_in_browser():
+            return
+        from gaev_tui.screens.builds import BuildsScreen
+
+        self.push_screen(BuildsScreen())
 
     def build_now(self, project: Path) -> None:
         """Start building a project the wizard wrote, on the build dashboard."""
-        self._push_optional("gaev_tui.screens.dashboard", "DashboardScreen", "Build now", project)
-
-    def _push_optional(self, module_name: str, class_name: str, label: str, *args: object) -> None:
-        """Screens other parts of GAEV provide: shown if this installation has them."""
-        try:
-            screen_class = getattr(importlib.import_module(module_name), class_name)
-        except (ModuleNotFoundError, AttributeError):
-            self.notify(f"{label}: {NOT_YET}.", title=label, severity="warning")
+        if self._refused_in_browser():
             return
-        self.push_screen(screen_class(*args))
+        from gaev_tui.screens.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen(project))
 
     # Command palette: every binding of the current screen is also a command -----------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

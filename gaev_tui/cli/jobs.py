@@ -40,13 +40,24 @@ def run_jobs(args) -> int:
     if args.cancel:
         job = _find(args.cancel)
         if not jobs.cancel_job(job):
-            print(f"gaev: job {job.id} is not running ({job.effective_status()})", file=sys.stderr)
+            status = job.effective_status()
+            why = f"is not running ({status})" if status not in ("starting", "running") else (
+                f"has no runner GAEV started at pid {job.pid} (pid, start time or command differ); no signal sent")
+            print(f"gaev: job {job.id} {why}", file=sys.stderr)
             return EXIT_FAILED
         print(f"cancelling job {job.id}; follow it: gaev attach {job.id}")
         return EXIT_OK
-    found = jobs.list_jobs()
+    found, bad = jobs.scan_jobs()
+    for problem in bad:  # one bad state file must not hide the other jobs
+        print(f"gaev: warning: {problem}", file=sys.stderr)
     if args.json:
-        out = [{**job.__dict__, "status": job.effective_status(), "log": str(job.log_path)} for job in found]
+        from gaev_tui.boxbuild.cause import job_cause
+
+        out = []
+        for job in found:
+            status = job.effective_status()
+            out.append({**job.__dict__, "status": status, "log": str(job.log_path),
+                        "cause": job_cause(status, job.stages, job.message)})
         print(json.dumps(out, indent=2, sort_keys=True))
         return EXIT_OK
     if not found:
@@ -65,6 +76,9 @@ def _find(job_id):
 
     job = jobs.find_job(job_id)
     if job is None:
+        bad = jobs.read_job(job_id) if job_id else None
+        if isinstance(bad, jobs.BadJob):
+            raise NoSuchJob(str(bad))
         what = f"no job matches '{job_id}'" if job_id else "no build jobs yet"
         raise NoSuchJob(f"{what} (see 'gaev jobs')")
     return job
@@ -81,41 +95,29 @@ def _exit_code(status: str) -> int:
 
 
 def run_attach(args) -> int:
-    from gaev_tui.boxbuild.logstore import LogReader
+    from gaev_tui.boxbuild.follow import JobFollower
 
     job = _find(args.job)
-    deadline = time.monotonic() + 30
-    while not job.log_path.exists():  # a runner that is just starting
-        if time.monotonic() > deadline or job.effective_status() not in ("starting", "running"):
-            raise GaevError(f"job {job.id} has no log ({job.effective_status()})")
-        time.sleep(0.1)
-    print(f"[gaev] job {job.id} ({job.effective_status()}); log: {job.log_path}", file=sys.stderr)
-    with LogReader(job.log_path) as reader:
-        _write([text for _, text in reader.tail(max(0, args.lines))])
-        if args.no_follow:
-            return _exit_code(job.effective_status())
+    follower = JobFollower(job.id)
+    try:
+        # A runner that is just starting has no log yet: wait a little for it.
         try:
-            return _follow(job, reader)
+            opened = follower.wait_open(max(0, args.lines), every=0.1, timeout=30)
+        except OSError as exc:  # a symlink or a FIFO where GAEV writes a log: not followed
+            raise NoSuchJob(f"job {job.id}: its log cannot be read safely ({exc})") from None
+        if opened is None:
+            raise GaevError(f"job {job.id} has no log ({follower.status})")
+        print(f"[gaev] job {job.id} ({follower.status}); log: {follower.reader.path}", file=sys.stderr)
+        _write([text for _, text in opened[0]])
+        if args.no_follow:
+            return _exit_code(follower.status)
+        try:
+            follower.follow(lambda update: _write(update.lines), lambda: False, every=0.2)
         except KeyboardInterrupt:
             print(f"\n[gaev] stopped following; the build goes on: gaev attach {job.id}", file=sys.stderr)
             return EXIT_OK
-
-
-def _follow(job, reader) -> int:
-    from gaev_tui.boxbuild import jobs
-
-    checked = 0.0
-    while True:
-        lines = reader.follow()
-        _write(lines)
-        if lines:
-            continue
-        if time.monotonic() - checked > 0.5:
-            checked = time.monotonic()
-            job = jobs.load_job(job.id) or job
-            status = job.effective_status()
-            if status in jobs.FINAL or status == "lost":
-                _write(reader.follow())
-                print(f"[gaev] job {job.id}: {status}" + (f" - {job.message}" if job.message else ""), file=sys.stderr)
-                return _exit_code(status)
-        time.sleep(0.2)
+    finally:
+        follower.close()
+    job = follower.job() or job
+    print(f"[gaev] job {job.id}: {follower.status}" + (f" - {job.message}" if job.message else ""), file=sys.stderr)
+    return _exit_code(follower.status)

@@ -18,21 +18,6 @@ from gaev_tui.widgets.step_header import StepHeader
 from gaev_tui.wizard_state import STEPS, step_of
 
 
-def all_errors(state, catalog, upto: str) -> list[InputError]:
-    """Every problem of the answers up to step ``upto``, in the spec's order.
-
-    ``WizardState.errors`` (the spec parser collecting them all) comes with issue 10's
-    core part; where it is not there yet, the parser's first error is all there is.
-    """
-    if hasattr(state, "errors"):
-        return state.errors(catalog, upto=upto)
-    try:
-        state.check(catalog, upto=upto)
-    except InputError as error:
-        return [error]
-    return []
-
-
 class StepScreen(Screen):
     """A step: subclasses give the texts, ``compose_body``, ``load`` and ``save``."""
 
@@ -110,16 +95,18 @@ class StepScreen(Screen):
             field.show_hint(field.hint)
         if not self.STEP:
             return True
-        errors = all_errors(self.state, self.catalog, self.check_upto())
+        errors = self.state.errors(self.catalog, upto=self.check_upto())
         mine = [e for e in errors if step_of(e) == self.STEP]
         earlier = [e for e in errors if STEPS.index(step_of(e)) < STEPS.index(self.STEP)]
         # Later steps' problems are theirs to show (with a proposed value).
         if earlier:
             self.show_problem(earlier[0], here=False)
-        # Last to first: where several share a place, the first one is what stays shown
-        # and gets the focus.
+        # Last to first: where several share a place, the first one is what stays shown.
         for error in reversed(mine):
             self.show_problem(error, here=True)
+        refused = [f for f in self.query(Field) if f.query_one(".field-note").has_class("-error")]
+        if refused:  # the focus on the topmost refused input (the spec's order is not the screen's)
+            refused[0].input.focus()
         return not (mine or earlier)
 
     def check_upto(self) -> str:

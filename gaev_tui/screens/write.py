@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
-from gaev_tui.errors import GaevError
+from gaev_tui import confine
+from gaev_tui.errors import GaevError, InputError
 from gaev_tui.render import plan_changes, render_project, write_project
 from gaev_tui.render.project import access_lines
 from gaev_tui.screens.step import StepScreen
@@ -74,7 +75,11 @@ your choices: `gaev open DIR` brings them back into this wizard.
             self.call_after_refresh(self.action_next)
 
     def dest(self) -> Path:
-        return Path(self.query_one("#f-dest", Field).value.strip() or self.state.name).expanduser()
+        typed = self.query_one("#f-dest", Field).value.strip() or self.state.name
+        root = confine.projects_root()
+        if root is not None:  # a browser session: only inside the server's projects directory
+            return confine.inside(root, typed)
+        return Path(typed).expanduser()
 
     def existing(self) -> bool:
         dest = self.dest()
@@ -84,8 +89,14 @@ your choices: `gaev open DIR` brings them back into this wizard.
         self.update_plan()
 
     def update_plan(self) -> None:
-        dest, plan = self.dest(), self.query_one("#write-plan", Static)
+        plan = self.query_one("#write-plan", Static)
         confirm = self.query_one("#write-confirm", TickBox)
+        try:
+            dest = self.dest()
+        except InputError as error:
+            confirm.display = False
+            plan.update(f"[red]{escape(error.message)}[/]")
+            return
         confirm.display = self.existing()
         if dest.exists() and not dest.is_dir():
             plan.update(f"[red]{escape(display_path(dest))} is a file; choose a directory.[/]")
@@ -97,7 +108,7 @@ your choices: `gaev open DIR` brings them back into this wizard.
             except GaevError as error:
                 plan.update(f"[red]{escape(str(error))}[/]")
                 return
-            counts = {s: sum(c.status == s for c in changes) for s in ("added", "changed", "removed", "unchanged")}
+            counts = {s: sum(c.status == s for c in changes) for s in ("added", "changed", "removed", "unchanged", "kept")}
             gaev = (dest / "gaev.yaml").exists()
             what = "a GAEV project" if gaev else "[yellow]not a GAEV project[/]"
             plan.update(f"{escape(display_path(dest))} exists ({what}): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
@@ -108,6 +119,11 @@ your choices: `gaev open DIR` brings them back into this wizard.
 
     def validate(self) -> bool:
         field = self.query_one("#f-dest", Field)
+        try:
+            self.dest()
+        except InputError as error:
+            field.show_error(error.message)
+            return False
         if self.dest().exists() and not self.dest().is_dir():
             field.show_error("is a file; choose a directory")
             return False
@@ -118,8 +134,8 @@ your choices: `gaev open DIR` brings them back into this wizard.
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         written = getattr(self, "written", None) is not None
-        if action == "build":
-            return written  # False hides it from the footer until there is a project
+        if action == "build":  # hidden until there is a project, and in a browser session
+            return written and confine.projects_root() is None
         return not written if action == "next" else True
 
     def leave(self) -> None:
@@ -143,14 +159,19 @@ your choices: `gaev open DIR` brings them back into this wizard.
                 f"[b green]Written:[/] {escape(display_path(dest))} ({written} files).")
             commands = next_commands(dest, spec.provider)
             width = max(len(cmd) for cmd, _ in commands)
-            lines = ["[b]What next:[/]"] + [f"  [b]{escape(cmd.ljust(width))}[/]  [dim]{why}[/]" for cmd, why in commands]
+            lines = [f"[yellow]Kept your {escape(c.path)} as {escape(c.kept_as or '')}[/]" for c in changes if c.status == "kept"]
+            lines += ["[b]What next:[/]"] + [f"  [b]{escape(cmd.ljust(width))}[/]  [dim]{why}[/]" for cmd, why in commands]
             if access := access_lines(spec, self.catalog):  # URLs, folders, first login
                 lines += ["", "[b]Once it is built:[/]"] + [f"  {escape(line.replace('`', ''))}" for line in access]
             self.query_one("#write-next", Static).update("\n".join(lines))
             self.query_one("#write-form").display = False
             self.query_one("#write-done").display = True
             self.query_one("#nav-next").display = False  # written: nothing left to write
-            self.query_one("#write-build").focus()
+            if confine.projects_root() is not None:  # a browser session builds nothing on the server
+                self.query_one("#write-build").display = False
+                self.query_one("#write-home").focus()
+            else:
+                self.query_one("#write-build").focus()
             self.refresh_bindings()
         elif event.state == WorkerState.ERROR and isinstance(event.worker.error, GaevError):
             self.query_one("#f-dest", Field).show_error(str(event.worker.error))

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from gaev_tui import confine
+
 Command = tuple[str, Callable[[], object], str]  # name, what runs, help
 
 
@@ -36,6 +38,8 @@ class GaevCommands(Provider):
         else:
             found.append(("New environment", app.new_environment, "start the wizard afresh"))
         found.append(("Open a gaev.yaml or a project", app.open_dialog, "edit a spec or a project in the wizard"))
+        if confine.projects_root() is not None:
+            return found  # a browser session (gaev serve): nothing that acts on the server
         found.append(("Box cache", app.open_box_cache, "the local boxes: sizes, use, prune"))
         found.append(("Builds", app.open_builds, "every build job, running and finished"))
         written = getattr(_write_screen(app), "written", None)

@@ -32,9 +32,8 @@ class FakeProject:
 def write_project(directory: Path, *, name="demo", provider="libvirt", extra="", family="debian") -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "Vagrantfile").write_text("Vagrant.configure('2') do |config|\nend\n")
-    (directory / "gaev.yaml").write_text(
-        f"name: {name}\nos: ubuntu-22.04\nprovider: {provider}\nprovider_options:\n  driver: qemu\n{extra}"
-    )
+    options = "provider_options:\n  driver: qemu\n" if provider == "libvirt" else ""
+    (directory / "gaev.yaml").write_text(f"name: {name}\nos: ubuntu-22.04\nprovider: {provider}\n{options}{extra}")
     lock = {"name": name, "os": {"family": family}, "base_box": {"name": "gaev/test", "version": None}}
     (directory / "gaev.lock.json").write_text(json.dumps(lock))
     return directory
@@ -45,6 +44,6 @@ def fake_project(tmp_path, monkeypatch) -> FakeProject:
     install_fake_tool(tmp_path, monkeypatch, "vagrant", FAKE)
     calls = tmp_path / "calls.jsonl"
     monkeypatch.setenv("FAKE_VAGRANT_CALLS", str(calls))
-    for var in ("FAKE_VAGRANT_FAIL", "FAKE_VAGRANT_SLOW", "FAKE_VAGRANT_MANIFEST"):
+    for var in ("FAKE_VAGRANT_FAIL", "FAKE_VAGRANT_SLOW", "FAKE_VAGRANT_MANIFEST", "FAKE_VAGRANT_REPLAY"):
         monkeypatch.delenv(var, raising=False)
     return FakeProject(write_project(tmp_path / "proj"), calls)

@@ -31,15 +31,15 @@ def test_ports_bind_to_this_computer_unless_the_spec_opens_them(catalog):
     assert "from other computers: http://THIS-COMPUTER'S-ADDRESS:8000/" in files["README.md"].decode()
 
 
-@pytest.mark.parametrize("network, message", [
-    ("{forwarded_ports: [{guest: 80, host: 8000}], reachable_from_other_computers: yes please}",
-     "network.reachable_from_other_computers"),
-    ("{reachable_from_other_computers: true}", "there are none: add some (like 8000:80)"),
-])
-def test_reachable_is_checked(catalog, network, message):
+def test_reachable_is_checked(catalog):
     with pytest.raises(InputError) as caught:
-        parse_spec_text(SPEC + f"network: {network}\n", catalog)
-    assert message in str(caught.value)
+        parse_spec_text(SPEC + "network: {reachable_from_other_computers: yes please}\n", catalog)
+    assert "network.reachable_from_other_computers" in str(caught.value)
+
+
+def test_reachable_opens_the_apps_default_forwards_too(catalog):
+    text = vagrantfile(SPEC + "network: {reachable_from_other_computers: true}\n", catalog)
+    assert "host_ip: '0.0.0.0', auto_correct: true" in text and "'127.0.0.1'" not in text
 
 
 async def test_the_wizard_asks_says_what_it_means_and_writes_it(make, in_tmp_cwd):
@@ -60,7 +60,7 @@ async def test_the_wizard_asks_says_what_it_means_and_writes_it(make, in_tmp_cwd
         done = shown(app.screen.query_one("#write-next"))
         # the URL and JupyterHub's first login, not only in the project's README
         assert "http://localhost:8000/" in done and "THIS-COMPUTER'S-ADDRESS:8000" in done
-        assert "log in first as admin" in done
+        assert "logs in first as admin chooses its password" in done
 
 
 async def test_libvirt_shared_folders_are_said_to_be_one_way_copies(make):

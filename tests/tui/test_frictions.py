@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from textual.widgets import RadioSet
 
 from gaev_tui.screens.confirm_leave import ConfirmLeaveScreen
@@ -110,10 +108,6 @@ async def test_escape_on_the_first_step_asks_before_dropping_answers(make):
 
 
 async def test_a_step_shows_all_its_errors_at_once(make):
-    from gaev_tui.wizard_state import WizardState
-
-    if not hasattr(WizardState, "errors"):
-        pytest.skip("needs WizardState.errors (issue 10's core part, branch h10a), not merged here yet")
     app = make()
     async with app.run_test(size=(100, 40)) as pilot:
         await at_step(pilot, 4, apps=["jupyterhub"])
