@@ -198,7 +198,7 @@ async def test_open_brings_every_answer_back(tmp_path):
         assert type(pilot.app.screen).__name__ == "OsProviderScreen"
         for _ in range(6):
             await next_step(pilot)
-        assert "33 unchanged" in str(pilot.app.screen.query_one("#write-plan").render())
+        assert "44 unchanged" in str(pilot.app.screen.query_one("#write-plan").render())
         pilot.app.screen.query_one("#write-confirm").value = True
         await write(pilot)
     assert tree(project) == before
