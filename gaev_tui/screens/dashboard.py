@@ -22,6 +22,8 @@ from gaev_tui.boxbuild.follow import OVER, JobFollower, Update
 from gaev_tui.boxbuild.jobs import Job
 from gaev_tui.boxbuild.project import BuildProject
 from gaev_tui.boxbuild.sources import Sources
+from gaev_tui import confine
+from gaev_tui.screens.share import ShareScreen
 from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
 from gaev_tui.screens.preflight import start_build
 from gaev_tui.widgets.dashboard.disk_pane import DiskPane
@@ -45,6 +47,7 @@ class DashboardScreen(Screen):
         Binding("slash", "filter", "Filter", tooltip="Show only the log lines containing a text"),
         Binding("left_square_bracket", "earlier", "Earlier", tooltip="Read the previous page of the log"),
         Binding("o", "open_log", "Open log", tooltip="Open the whole log in a pager ($PAGER)"),
+        Binding("s", "share", "Share", tooltip="Publish the built box to a box registry"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -149,7 +152,13 @@ class DashboardScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "cancel_build":  # hidden from the footer unless a build runs here
             return self.job is not None and self.status in ("starting", "running")
+        if action == "share":  # once there is a box to share (never in a browser session)
+            return self.status == "ok" and confine.projects_root() is None
         return True
+
+    def action_share(self) -> None:
+        if self.job is not None and self.status == "ok":
+            self.app.push_screen(ShareScreen(project=Path(self.job.project)))
 
     def action_cancel_build(self) -> None:
         """Ask, then cancel: the runner stops every tool's process tree, then destroys the VM."""

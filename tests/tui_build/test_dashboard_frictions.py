@@ -56,3 +56,29 @@ async def test_a_build_stopped_by_the_preflight_says_why_there_is_no_log_and_mea
         messages = [n.message for n in app._notifications]
         assert any("pre-flight checks: no build was started" in m for m in messages), messages
         assert "c" not in footer_keys(screen)
+
+
+@sync
+async def test_share_is_offered_once_the_box_is_built():
+    from textual.widgets import Input
+
+    from gaev_tui.screens.share import ShareScreen
+
+    built = make_job(status="ok", lines=20)
+    app = ScreenApp(lambda: DashboardScreen(job_id=built.id, sources=frozen()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.job is not None, what="the job")
+        await pilot.pause()
+        assert "s" in footer_keys(screen)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ShareScreen)
+        assert app.screen.query_one("#share-source", Input).value == built.project
+    failed = make_job("20240301-120500-demo-cd34", status="failed", lines=20)
+    app = ScreenApp(lambda: DashboardScreen(job_id=failed.id, sources=frozen()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.job is not None, what="the job")
+        await pilot.pause()
+        assert "s" not in footer_keys(screen)
