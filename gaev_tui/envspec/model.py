@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 SPEC_KEYS = (
     "name", "description", "os", "provider", "provider_options", "base_box", "hostname",
-    "resources", "network", "shared_folders", "packages", "apps", "timezone", "locale",
+    "resources", "network", "shared_folders", "packages", "apps", "timezone", "locale", "targets",
 )
+# Where the built machine runs: Vagrant (always, it builds the box) and optionally an
+# OpenStack cloud, which adds the cloud_ready role and cloud/user-data to the project.
+TARGETS = ("vagrant", "openstack")
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,9 @@ class Spec:
     apps: tuple[str, ...] = ()
     timezone: str | None = None
     locale: str | None = None
+    targets: tuple[str, ...] = ("vagrant",)
+
+    @property
+    def cloud(self) -> bool:
+        """Whether the project also makes a cloud image (OpenStack)."""
+        return "openstack" in self.targets

@@ -16,7 +16,7 @@ from gaev_tui.catalog import Catalog, load_catalog
 from gaev_tui.errors import InputError
 from gaev_tui.fields import Fields
 from gaev_tui.envspec.model import (
-    SPEC_KEYS, BaseBox, ForwardedPort, Network, Packages, Resources, SharedFolder, Spec,
+    SPEC_KEYS, TARGETS, BaseBox, ForwardedPort, Network, Packages, Resources, SharedFolder, Spec,
 )
 from gaev_tui.yamlsrc import Document
 
@@ -77,6 +77,7 @@ def parse_spec(doc: Document, catalog: Catalog) -> Spec:
         apps=apps,
         timezone=_checked(f, "timezone", names.timezone, None),
         locale=_checked(f, "locale", names.locale, None),
+        targets=_targets(f, os_entry.family),
     )
     _no_control_chars(doc, spec)
     return spec
@@ -157,6 +158,23 @@ def _apps(f: Fields, catalog: Catalog, family: str) -> tuple[str, ...]:
         if app in apps[:index]:
             raise f.error(("apps", index), f"'{app}' is listed twice")
     return tuple(apps)
+
+
+def _targets(f: Fields, family: str) -> tuple[str, ...]:
+    """``targets:``: vagrant always (it builds the image), openstack optionally."""
+    targets = f.texts("targets", ["vagrant"])
+    for index, target in enumerate(targets):
+        if target not in TARGETS:
+            close = difflib.get_close_matches(target, TARGETS, n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(TARGETS)}"
+            raise f.error(("targets", index), f"unknown target '{target}'{hint}")
+        if target in targets[:index]:
+            raise f.error(("targets", index), f"'{target}' is listed twice")
+    if "vagrant" not in targets:
+        raise f.error(("targets",), "must include 'vagrant': the cloud image is made from the Vagrant box")
+    if "openstack" in targets and family not in ("debian", "rhel"):
+        raise f.error(("targets",), f"cloud images are made for Linux guests only, not {family}")
+    return tuple(target for target in TARGETS if target in targets)
 
 
 def _resources(f: Fields, catalog: Catalog, apps: tuple[str, ...]) -> Resources:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from gaev_tui.catalog import Catalog
+from gaev_tui.cloud.userdata import cloud_apps
 from gaev_tui.envspec import Spec
 from gaev_tui.envspec.dump import _Dumper
 
@@ -22,7 +23,7 @@ TLJH_VENV = "/opt/tljh/user"  # TLJH's users' environment: packages there reach 
 # Provisioning order matters: the users' Python environment exists only after TLJH.
 LINUX_ROLE_ORDER = (
     "repositories", "server", "vm", "system_packages", "r_packages", "jupyterhub",
-    "rstudio_server", "docker_app", "python_packages", "manifest",
+    "rstudio_server", "docker_app", "python_packages", "cloud_ready", "manifest",
 )
 WINDOWS_ROLE_ORDER = ("windows_base", "windows_packages", "windows_r_packages", "windows_manifest")
 # One R installer serves Linux and Windows; it is kept once and placed in both roles.
@@ -81,6 +82,8 @@ def roles_for(spec: Spec, catalog: Catalog) -> list[str]:
         wanted.add("python_packages")
     if spec.packages.r or spec.packages.bioconductor:
         wanted.add("r_packages")
+    if spec.cloud:  # after the apps: their configuration directories exist by then
+        wanted.add("cloud_ready")
     wanted |= {{"tljh": "jupyterhub", "rstudio_server": "rstudio_server", "docker": "docker_app"}[kind] for kind in kinds}
     return [role for role in LINUX_ROLE_ORDER if role in wanted]
 
@@ -116,6 +119,8 @@ def vars_for(spec: Spec, catalog: Catalog) -> dict[str, Any]:
         data["gaev_tljh"] = {"version": tljh.version, "admin_user": tljh.settings.get("admin_user", "admin"), **tljh.settings}
     if rstudio:
         data["gaev_rstudio"] = {"version": rstudio.version, **rstudio.settings}
+    if spec.cloud:
+        data["gaev_cloud_apps"] = cloud_apps(spec, catalog)
     data["gaev_docker_engine"] = any(app.kind == "docker" for app in apps)
     data["gaev_docker_apps"] = [
         {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gaev_tui import __version__
 from gaev_tui.catalog import Catalog
+from gaev_tui.cloud.userdata import project_user_data
 from gaev_tui.errors import GaevError
 from gaev_tui.escape import ruby
 from gaev_tui.envspec import Spec, dump_spec
@@ -143,6 +144,8 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
             files.update({f"ansible/roles/{path}": data for path, data in role_files.items()})
     if spec.base_box.build == "packer":
         files.update(render_packer(spec, catalog))
+    if spec.cloud:
+        files["cloud/user-data"] = project_user_data(spec)
     files["gaev.lock.json"] = _lock(spec, catalog, box, roles, sorted([*files, "gaev.lock.json"]))
     return {path: (data.encode("utf-8") if isinstance(data, str) else data) for path, data in sorted(files.items())}
 
