@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "gaev_tui.cli.publish",
     "gaev_tui.cli.get",
     "gaev_tui.cli.migrate",
+    "gaev_tui.cli.cloud",
 )
 
 
