@@ -67,6 +67,26 @@ def find_image(conn, sha256: str):
     return None
 
 
+def ensure_image(conn, plan: Plan, step: Step, created: dict[str, str]):
+    """The cloud's image of this export: reused when its sha256 matches, else uploaded
+    (and then recorded as created, so that a failed launch or ``down --image`` deletes it)."""
+    image = find_image(conn, plan.image_sha256)
+    if image is not None:
+        step(f"image: reusing {image.name} ({image.id}), same sha256")
+        return image
+    step(f"image: uploading {plan.image_file} as {plan.image_name}")
+    image = conn.image.create_image(
+        name=plan.image_name, filename=plan.image_file, disk_format=plan.disk_format,
+        container_format="bare", sha256=plan.image_sha256, allow_duplicates=True, wait=True,
+        **{SHA_PROPERTY: plan.image_sha256, "gaev_created": "true"},
+    )
+    _note(plan.server, created, "image_id", image.id)
+    image = conn.image.get_image(image.id)  # the upload's answer still says "queued"
+    if image.status != "active":
+        raise GaevError(f"the image {image.id} is {image.status} after upload, not active")
+    return image
+
+
 def flavor_by_name(conn, name: str):
     flavor = conn.compute.find_flavor(name, ignore_missing=True)
     if flavor is None:
@@ -113,17 +133,7 @@ def _note(server: str, created: dict[str, str], key: str, value: str) -> None:
 
 def _up(conn, plan, step, cancel, timeout, poll, created) -> Launched:
     flavor = flavor_by_name(conn, plan.flavor)
-    image = find_image(conn, plan.image_sha256)
-    if image is not None:
-        step(f"image: reusing {image.name} ({image.id}), same sha256")
-    else:
-        step(f"image: uploading {plan.image_file} as {plan.image_name}")
-        image = conn.image.create_image(
-            name=plan.image_name, filename=plan.image_file, disk_format=plan.disk_format,
-            container_format="bare", sha256=plan.image_sha256, allow_duplicates=True, wait=True,
-            **{SHA_PROPERTY: plan.image_sha256, "gaev_created": "true"},
-        )
-        _note(plan.server, created, "image_id", image.id)
+    image = ensure_image(conn, plan, step, created)
     _check(cancel)
 
     keypair = conn.compute.find_keypair(plan.key_name, ignore_missing=True)
