@@ -93,6 +93,61 @@ def _ssh(port: int, key: Path, user: str, command: str) -> subprocess.CompletedP
         capture_output=True, text=True, timeout=120)
 
 
+def boot(qemu_bin: str, tmp_path: Path, image: Path, seed: Path | None, box: Path | None = None):
+    """Start QEMU (TCG) on ``image`` with the box's kernel; SSH forwarded to a free port."""
+    with tarfile.open(box or cloud_ready_box(tmp_path)) as archive:
+        for name in ("vmlinuz", "initrd.img"):
+            archive.extract(name, tmp_path, filter="data")
+    port = _free_port()
+    console = tmp_path / "console.log"
+    drives = ["-drive", f"file={image},if=virtio,format=qcow2"]
+    if seed is not None:
+        drives += ["-drive", f"file={seed},if=virtio,format=raw"]
+    qemu = subprocess.Popen(
+        [qemu_bin, "-accel", "tcg", "-m", "1024", "-smp", "1", "-display", "none",
+         "-kernel", str(tmp_path / "vmlinuz"), "-initrd", str(tmp_path / "initrd.img"),
+         "-append", rootfs.CMDLINE.replace(" quiet", ""), *drives,
+         "-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:22", "-device", "virtio-net-pci,netdev=n0",
+         "-serial", f"file:{console}", "-monitor", "none"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return qemu, port, console
+
+
+def stop(qemu: subprocess.Popen) -> None:
+    os.killpg(qemu.pid, 15)
+    qemu.wait(timeout=60)
+
+
+def test_cloud_ready_vagrant_box_keeps_cloud_init_off(tmp_path, monkeypatch):
+    """The Vagrant side of the role: booted as Vagrant boots it (no seed, no metadata
+    service), cloud-init finds no datasource and stays disabled; the vagrant user and
+    its insecure key still work, so the Vagrant box is not broken by the role."""
+    tools = need_tool("qemu-system-x86_64", "qemu-img", "ssh", "virt-customize")
+    for key, value in GUESTFS_ENV.items():
+        monkeypatch.setenv(key, value)
+    box = cloud_ready_box(tmp_path)
+    disk = tmp_path / "vagrant.qcow2"
+    with tarfile.open(box) as archive:
+        archive.extract("box.img", tmp_path, filter="data")
+    subprocess.run([tools["qemu-img"], "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", str(tmp_path / "box.img"), str(disk)], check=True)
+    insecure = tmp_path / "vagrant-insecure"
+    shutil.copyfile(vmbox.vagrant_insecure_key(public=False), insecure)
+    insecure.chmod(0o600)
+    qemu, port, console = boot(tools["qemu-system-x86_64"], tmp_path, disk, None, box)
+    try:
+        done = None
+        for _ in range(120):  # readiness: until SSH answers or QEMU died
+            assert qemu.poll() is None, console.read_text(errors="replace")[-3000:]
+            done = _ssh(port, insecure, "vagrant", "cloud-init status; systemctl is-enabled cloud-init.target || true")
+            if done.returncode in (0, 2) and "status:" in done.stdout:
+                break
+            time.sleep(10)
+        assert done is not None and "status: disabled" in done.stdout, (done.stdout, done.stderr)
+        assert "Cloud-init v." not in console.read_text(errors="replace")  # it never ran
+    finally:
+        stop(qemu)
+
+
 def test_exported_image_boots_with_gaevs_user_data(tmp_path, monkeypatch):
     tools = need_tool("qemu-system-x86_64", "qemu-img", "cloud-localds", "ssh", "ssh-keygen", "virt-customize")
     for key, value in GUESTFS_ENV.items():
@@ -115,19 +170,7 @@ def test_exported_image_boots_with_gaevs_user_data(tmp_path, monkeypatch):
     seed = tmp_path / "seed.img"
     subprocess.run([tools["cloud-localds"], str(seed), str(tmp_path / "user-data"), str(tmp_path / "meta-data")], check=True)
 
-    with tarfile.open(box) as archive:
-        for name in ("vmlinuz", "initrd.img"):
-            archive.extract(name, tmp_path, filter="data")
-    port = _free_port()
-    console = tmp_path / "console.log"
-    qemu = subprocess.Popen(
-        [tools["qemu-system-x86_64"], "-accel", "tcg", "-m", "1024", "-smp", "1", "-display", "none",
-         "-kernel", str(tmp_path / "vmlinuz"), "-initrd", str(tmp_path / "initrd.img"),
-         "-append", rootfs.CMDLINE.replace(" quiet", ""),
-         "-drive", f"file={image},if=virtio,format=qcow2", "-drive", f"file={seed},if=virtio,format=raw",
-         "-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:22", "-device", "virtio-net-pci,netdev=n0",
-         "-serial", f"file:{console}", "-monitor", "none"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    qemu, port, console = boot(tools["qemu-system-x86_64"], tmp_path, image, seed, box)
     try:
         done = None
         for _ in range(120):  # readiness: until cloud-init finished (boot-finished) or QEMU died
@@ -157,5 +200,4 @@ def test_exported_image_boots_with_gaevs_user_data(tmp_path, monkeypatch):
         assert len(lines[2]) == 32  # a fresh machine-id, made at this boot
         assert "authorized_keys" not in checks.stdout
     finally:
-        os.killpg(qemu.pid, 15)
-        qemu.wait(timeout=60)
+        stop(qemu)
