@@ -154,7 +154,7 @@ def list_servers(args) -> int:
         if args.cloud is None or args.cloud == cloud:
             try:
                 conn = connections.setdefault(cloud, clouds.connect(clouds.resolve(cloud)))
-                server = conn.compute.find_server(created["server_id"], ignore_missing=True) if created.get("server_id") else None
+                server = launch.find(conn.compute.find_server, created["server_id"]) if created.get("server_id") else None
                 state = server.status if server else "gone"
             except InputError as error:
                 state = f"unknown ({error})"

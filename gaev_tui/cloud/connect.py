@@ -5,8 +5,11 @@ cloud names reach its messages."""
 
 from __future__ import annotations
 
+import warnings
+
 from openstack import connection
 from openstack import exceptions as os_exc
+from openstack import warnings as os_warnings
 from openstack.config import loader
 
 from gaev_tui.errors import InputError
@@ -40,6 +43,9 @@ def resolve(cloud: str | None) -> str:
 
 
 def connect(name: str) -> connection.Connection:
+    # The SDK's deprecation notices speak to programmers about its own API; a user of
+    # 'gaev cloud' would only see noise on every call.
+    warnings.filterwarnings("ignore", category=os_warnings.OpenStackDeprecationWarning)
     try:
         return connection.Connection(config=loader.OpenStackConfig().get_one(cloud=name))
     except os_exc.ConfigException as error:

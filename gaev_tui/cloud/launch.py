@@ -58,6 +58,14 @@ class Launched:
     created: dict[str, str] = field(default_factory=dict)
 
 
+def find(finder, name: str):
+    """``conn.X.find_Y(name)`` or None when absent (the SDK deprecates ignore_missing=True)."""
+    try:
+        return finder(name, ignore_missing=False)
+    except os_exc.ResourceNotFound:
+        return None
+
+
 def find_image(conn, sha256: str):
     """A Glance image holding exactly this export (same sha256 property), or None."""
     for image in conn.image.images():
@@ -88,7 +96,7 @@ def ensure_image(conn, plan: Plan, step: Step, created: dict[str, str]):
 
 
 def flavor_by_name(conn, name: str):
-    flavor = conn.compute.find_flavor(name, ignore_missing=True)
+    flavor = find(conn.compute.find_flavor, name)
     if flavor is None:
         known = sorted(f.name for f in conn.compute.flavors())
         raise InputError(f"--flavor: no flavour '{name}' on this cloud; known: {', '.join(known)}")
@@ -103,7 +111,7 @@ def up(conn, plan: Plan, step: Step, cancel: threading.Event | None = None,
     # an earlier launch of the same name.
     if record.load(plan.server) is not None:
         raise InputError(f"GAEV already launched '{plan.server}'; 'gaev cloud down {plan.server}' first, or give --name")
-    if conn.compute.find_server(plan.server, ignore_missing=True) is not None:
+    if find(conn.compute.find_server, plan.server) is not None:
         raise InputError(f"a server named '{plan.server}' exists already; choose --name")
     created: dict[str, str] = {"cloud": plan.cloud}
     record.save(plan.server, created)
@@ -136,7 +144,7 @@ def _up(conn, plan, step, cancel, timeout, poll, created) -> Launched:
     image = ensure_image(conn, plan, step, created)
     _check(cancel)
 
-    keypair = conn.compute.find_keypair(plan.key_name, ignore_missing=True)
+    keypair = find(conn.compute.find_keypair, plan.key_name)
     if keypair is None:
         step(f"key pair: importing {plan.key_name}")
         keypair = conn.compute.create_keypair(name=plan.key_name, public_key=plan.public_key)
@@ -163,7 +171,7 @@ def _up(conn, plan, step, cancel, timeout, poll, created) -> Launched:
         user_data=base64.b64encode(plan.user_data.encode()).decode("ascii"),
     )
     if plan.network:
-        network = conn.network.find_network(plan.network, ignore_missing=True)
+        network = find(conn.network.find_network, plan.network)
         if network is None:
             raise InputError(f"--network: no network '{plan.network}' on this cloud")
         attrs["networks"] = [{"uuid": network.id}]
