@@ -75,18 +75,18 @@ def run_export(args) -> int:
 
 
 def run_up(args) -> int:
-    from gaev_tui.cloud.cli_flow import up
+    from gaev_tui.cloud.start import up
 
     return up(args, _say(args))
 
 
 def run_down(args) -> int:
-    from gaev_tui.cloud.cli_flow import down
+    from gaev_tui.cloud.start import down
 
     return down(args, _say(args))
 
 
 def run_list(args) -> int:
-    from gaev_tui.cloud.cli_flow import list_servers
+    from gaev_tui.cloud.start import list_servers
 
     return list_servers(args)

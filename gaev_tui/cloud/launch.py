@@ -56,6 +56,7 @@ class Launched:
     address: str | None
     url: str | None
     created: dict[str, str] = field(default_factory=dict)
+    name: str = ""  # the server's name
 
 
 def find(finder, name: str):
@@ -188,7 +189,7 @@ def _up(conn, plan, step, cancel, timeout, poll, created) -> Launched:
         _note(plan.server, created, "url", url)
     created["done"] = "true"
     record.save(plan.server, created)
-    return Launched(server.id, server.status, address, url, dict(created))
+    return Launched(server.id, server.status, address, url, dict(created), plan.server)
 
 
 def _wait_active(conn, server_id, step, cancel, timeout, poll):

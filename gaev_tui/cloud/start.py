@@ -1,12 +1,14 @@
-"""The ``gaev cloud up/down/list`` commands: every input checked before the cloud is
-touched (key file, cloud name, image, flavour), so a refusal creates nothing."""
+"""Launching a project on a cloud, one path for ``gaev cloud up`` and the Cloud screen:
+every input checked before the cloud is touched (key file, cloud name, image, flavour),
+so a refusal creates nothing; plus the CLI's up/down/list printers."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import sys
-from dataclasses import asdict
+import threading
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from gaev_tui.boxbuild.checksum import sha256_file
@@ -59,33 +61,56 @@ def _source(path: Path):
     raise InputError(f"{path}: no such project directory")
 
 
-def up(args, say) -> int:
-    public_key = read_key(args.key)  # bad input first: nothing is created before these pass
-    name, spec, template, port, url_path, ports, box = _source(Path(args.source))
-    server = args.name or name
-    record._path(server)  # checks the name
-    user_data = fill_user_data(template, public_key, args.base_url, where=f"{args.source}/cloud/user-data")
-    res = spec.resources
-    image_file = Path(args.image) if args.image else Path(box).with_name(f"{name}.qcow2")
-    if args.dry_run:
-        plan = {
-            "cloud": args.cloud or "(OS_CLOUD / OS_* / the only cloud)", "server": server,
-            "image": str(image_file) + ("" if image_file.is_file() else " (exported from the box first)"),
-            "flavor": args.flavor or f"smallest with >= {res.cpus} vCPUs, {res.memory_mb} MB, the image's disk",
-            "key": public_key.split()[0] + " " + public_key.split()[1][:16] + "...",
-            "security group": f"gaev-{server}: tcp " + ", ".join(str(p) for p in (22, *ports)),
-            "network": args.network or "(the cloud's default)", "floating IP": bool(args.floating_ip),
-        }
-        for key, value in plan.items():
-            print(f"{key + ':':<16}{value}")
-        print("--- user-data ---")
-        sys.stdout.write(user_data)
-        return EXIT_OK
+@dataclass(frozen=True)
+class Request:
+    """What the user asked 'gaev cloud up' (CLI options or the Cloud screen's fields)."""
 
-    cloud = clouds.resolve(args.cloud)
-    if not args.image and not image_file.is_file():
+    source: str
+    cloud: str | None = None
+    flavor: str | None = None
+    key: str | None = None
+    network: str | None = None
+    floating_ip: bool = False
+    base_url: str = ""
+    name: str | None = None
+    image: str | None = None
+    timeout: float = 1800.0
+
+
+def dry_run(req: Request) -> str:
+    """The plan and the exact user-data, without contacting any cloud."""
+    public_key = read_key(req.key)
+    name, spec, template, _port, _path, ports, box = _source(Path(req.source))
+    server = req.name or name
+    record._path(server)  # checks the name
+    user_data = fill_user_data(template, public_key, req.base_url, where=f"{req.source}/cloud/user-data")
+    res = spec.resources
+    image_file = Path(req.image) if req.image else Path(box).with_name(f"{name}.qcow2")
+    plan = {
+        "cloud": req.cloud or "(OS_CLOUD / OS_* / the only cloud)", "server": server,
+        "image": str(image_file) + ("" if image_file.is_file() else " (exported from the box first)"),
+        "flavor": req.flavor or f"smallest with >= {res.cpus} vCPUs, {res.memory_mb} MB, the image's disk",
+        "key": public_key.split()[0] + " " + public_key.split()[1][:16] + "...",
+        "security group": f"gaev-{server}: tcp " + ", ".join(str(p) for p in (22, *ports)),
+        "network": req.network or "(the cloud's default)", "floating IP": bool(req.floating_ip),
+    }
+    lines = [f"{key + ':':<16}{value}" for key, value in plan.items()]
+    return "\n".join(lines) + "\n--- user-data ---\n" + user_data
+
+
+def launch_request(req: Request, say, cancel: threading.Event | None = None) -> launch.Launched:
+    """Check every input, then launch: the one path of the CLI and the Cloud screen."""
+    public_key = read_key(req.key)  # bad input first: nothing is created before these pass
+    name, spec, template, port, url_path, ports, box = _source(Path(req.source))
+    server = req.name or name
+    record._path(server)  # checks the name
+    user_data = fill_user_data(template, public_key, req.base_url, where=f"{req.source}/cloud/user-data")
+    res = spec.resources
+    image_file = Path(req.image) if req.image else Path(box).with_name(f"{name}.qcow2")
+    cloud = clouds.resolve(req.cloud)
+    if not req.image and not image_file.is_file():
         say(f"exporting {box} to {image_file}")
-        exported = export_image(Path(args.source), "qcow2", image_file, say)
+        exported = export_image(Path(req.source), "qcow2", image_file, say)
         fmt, virtual, digest = exported.format, exported.virtual_size, exported.sha256
     else:
         if not image_file.is_file():
@@ -102,8 +127,8 @@ def up(args, say) -> int:
 
     conn = clouds.connect(cloud)
     all_flavors = list(conn.compute.flavors())
-    if args.flavor:
-        flavor = launch.flavor_by_name(conn, args.flavor)
+    if req.flavor:
+        flavor = launch.flavor_by_name(conn, req.flavor)
         if not flavors.fits(flavor, need):
             raise InputError(f"--flavor: {flavor.name} ({flavor.vcpus} vCPUs, {flavor.ram} MB, {flavor.disk} GB) is too small "
                              f"for {need.cpus} vCPUs, {need.memory_mb} MB and the image's {need.disk_gb} GB disk")
@@ -117,16 +142,27 @@ def up(args, say) -> int:
         cloud=cloud, server=server, image_file=str(image_file), image_name=f"gaev-{name}-{digest[:12]}",
         image_sha256=digest, disk_format=fmt, flavor=flavor.name, key_name=f"gaev-{_key_id(public_key)}",
         public_key=public_key, user_data=user_data, ports=tuple(p for p in ports if p != 22),
-        network=args.network, floating_ip=args.floating_ip, base_url=args.base_url,
+        network=req.network, floating_ip=req.floating_ip, base_url=req.base_url,
         url_path=url_path, url_port=port,
     )
-    done = launch.up(conn, plan, say, timeout=args.timeout)
+    return launch.up(conn, plan, say, cancel=cancel, timeout=req.timeout)
+
+
+def up(args, say) -> int:
+    req = Request(source=args.source, cloud=args.cloud, flavor=args.flavor, key=args.key, network=args.network,
+                  floating_ip=args.floating_ip, base_url=args.base_url, name=args.name, image=args.image,
+                  timeout=args.timeout)
+    if args.dry_run:
+        sys.stdout.write(dry_run(req))
+        return EXIT_OK
+    done = launch_request(req, say)
     if args.json:
         print(json.dumps(asdict(done), indent=2, sort_keys=True))
     else:
-        print(f"{server}: {done.status} at {done.address or 'no IPv4 address'}")
+        print(f"{done.name}: {done.status} at {done.address or 'no IPv4 address'}")
         print(f"  url: {done.url or '(no app with a web port)'}")
-        print(f"  ssh: ssh gaev@{done.address}" if done.address else "")
+        if done.address:
+            print(f"  ssh: ssh gaev@{done.address}")
     return EXIT_OK
 
 
