@@ -15,7 +15,7 @@ from typing import Any
 
 from gaev_tui.catalog import Catalog
 from gaev_tui.errors import InputError, Location
-from gaev_tui.envspec import Spec, parse_spec_text, spec_to_dict
+from gaev_tui.envspec import Spec, parse_spec_text, spec_errors_text, spec_to_dict
 from gaev_tui.envspec.dump import dump_yaml
 
 # The steps that edit the spec, in order, and the spec keys each one owns.
@@ -120,6 +120,15 @@ class WizardState:
         text = dump_yaml(self.to_spec_dict(upto))
         return parse_spec_text(text, catalog, file=WIZARD_FILE)
 
+    def errors(self, catalog: Catalog, upto: str | None = None) -> list[InputError]:
+        """Every problem of the answers (up to a step), not just the first: a step shows
+        them all at once. [] when :meth:`check` would pass."""
+        try:
+            text = dump_yaml(self.to_spec_dict(upto))
+        except InputError as error:  # the wizard's own list syntax (ports, folders)
+            return [error]
+        return spec_errors_text(text, catalog, file=WIZARD_FILE)
+
     def default_dest(self, cwd: Path | None = None) -> Path:
         """The project directory: the one chosen, else ``./NAME``."""
         base = cwd or Path.cwd()
@@ -143,7 +152,9 @@ def _text(value: Any) -> str:
 
 def _number(text: str) -> int | str:
     text = text.strip()
-    return int(text) if text.isdigit() else text
+    # ASCII digits only ('²' is a digit to isdigit, not to int), and short: Python refuses
+    # to convert 4,300 digits; a long one stays text and is refused as not a number.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else text
 
 
 def _items(text: str, sep: str) -> list[str]:

@@ -15,9 +15,9 @@ import re
 import yaml
 
 from gaev_tui.catalog import OsEntry
+from gaev_tui.envspec import Spec
 from gaev_tui.errors import InputError, Location
 from gaev_tui.templating import render, static_tree
-from gaev_tui.envspec import Spec
 
 DEFAULT_LOCALE = "en_US.UTF-8"
 DEFAULT_TIMEZONE = "UTC"
@@ -42,7 +42,7 @@ def hostname(spec: Spec) -> str:
 
 
 def _word(value: str, field: str) -> str:
-    if not _WORD.match(value):
+    if not _WORD.fullmatch(value):
         raise InputError(f"'{value}' cannot be written into an installer answer file", Location("gaev.yaml", None, field))
     return value
 

@@ -7,11 +7,11 @@ import re
 
 from gaev_tui import __version__
 from gaev_tui.catalog import Catalog, OsEntry, Provider
+from gaev_tui.envspec import Spec
 from gaev_tui.errors import GaevError, InputError, Location
 from gaev_tui.packer import answers, osinfo, sources
 from gaev_tui.packer.hcl import attrs, string, strings
 from gaev_tui.templating import render, static_tree
-from gaev_tui.envspec import Spec
 
 BUILDERS = ("virtualbox-iso", "qemu", "vmware-iso", "hyperv-iso", "parallels-iso")
 # Providers whose guests need the hypervisor's tools for Vagrant to work (shared
@@ -50,7 +50,7 @@ def _plugin(provider: Provider) -> tuple[str, list[tuple[str, str]]] | None:
     if plugin is None:
         return None
     name = plugin.source.rstrip("/").rsplit("/", 1)[-1].removeprefix("packer-plugin-")
-    if not _PLUGIN_NAME.match(name):
+    if not _PLUGIN_NAME.fullmatch(name):
         raise InputError(f"'{plugin.source}' does not end in a plugin name (like github.com/hashicorp/qemu)",
                          Location("catalogue", None, f"providers.{provider.id}.packer.plugin.source"))
     return name, [("source", string(plugin.source)), ("version", string(plugin.version))]

@@ -44,6 +44,6 @@ def fake_project(tmp_path, monkeypatch) -> FakeProject:
     install_fake_tool(tmp_path, monkeypatch, "vagrant", FAKE)
     calls = tmp_path / "calls.jsonl"
     monkeypatch.setenv("FAKE_VAGRANT_CALLS", str(calls))
-    for var in ("FAKE_VAGRANT_FAIL", "FAKE_VAGRANT_SLOW", "FAKE_VAGRANT_MANIFEST"):
+    for var in ("FAKE_VAGRANT_FAIL", "FAKE_VAGRANT_SLOW", "FAKE_VAGRANT_MANIFEST", "FAKE_VAGRANT_REPLAY"):
         monkeypatch.delenv(var, raising=False)
     return FakeProject(write_project(tmp_path / "proj"), calls)

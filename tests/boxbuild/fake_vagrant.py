@@ -6,6 +6,8 @@ FAKE_VAGRANT_CALLS: file where each call's argv is appended (one JSON list per l
 FAKE_VAGRANT_FAIL:  sub-command that fails (exit 1 with an error-exit line)
 FAKE_VAGRANT_SLOW:  sub-command that prints ticks for a long time (to cancel it)
 FAKE_VAGRANT_MANIFEST: what ``ssh -c`` prints (default: a small valid manifest)
+FAKE_VAGRANT_REPLAY: ``COMMAND=FILE``: that sub-command prints FILE (output captured from
+                     the real Vagrant, tests/boxbuild/data/causes/) and exits 1
 """
 
 import json
@@ -35,6 +37,10 @@ def on_sigint(*_):
 
 signal.signal(signal.SIGINT, on_sigint)
 
+replay_command, _, replay_file = os.environ.get("FAKE_VAGRANT_REPLAY", "").partition("=")
+if replay_command == command:
+    sys.stdout.write(Path(replay_file).read_text())
+    sys.exit(1)
 if os.environ.get("FAKE_VAGRANT_FAIL") == command:
     say("error", f"{command} went wrong, badly")
     print(f"{int(time.time())},,error-exit,Vagrant::Errors::Fake,{command} went wrong%!(VAGRANT_COMMA) badly", flush=True)

@@ -25,7 +25,8 @@ def test_wheel_contains_catalogue_and_templates(tmp_path):
         check=True, capture_output=True,
     )
     names = set(zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist())
-    shipped = [ROOT / "gaev_tui" / "catalog.yaml", *(p for p in (ROOT / "gaev_tui" / "templates").rglob("*") if p.is_file())]
+    shipped = [ROOT / "gaev_tui" / "catalog.yaml",
+               *(p for d in ("templates", "data") for p in (ROOT / "gaev_tui" / d).rglob("*") if p.is_file())]
     missing = [str(p.relative_to(ROOT)) for p in shipped if "__pycache__" not in p.parts and str(p.relative_to(ROOT)) not in names]
     assert not missing
     assert len(shipped) > 20

@@ -16,8 +16,8 @@ from gaev_tui.boxbuild import jobs
 from gaev_tui.boxbuild.groups import group_members
 from gaev_tui.boxbuild.jobs import process_start
 from gaev_tui.boxbuild.preflight import Check
-from gaev_tui.boxbuild.vmstate import VmInfo
 from gaev_tui.boxbuild.sources import Sources
+from gaev_tui.boxbuild.vmstate import VmInfo
 from tests.boxbuild.conftest import write_project
 from tests.fakebin import install_fake_tool
 
