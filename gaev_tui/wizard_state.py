@@ -51,6 +51,7 @@ class WizardState:
     disk_gb: str = ""  # blank: no cap
     private_network: str = ""  # blank: none; "dhcp" or an IPv4 address
     forwarded_ports: str = ""  # "HOST:GUEST[/udp]" items, comma separated
+    ports_for_others: bool = False  # network.reachable_from_other_computers
     shared_folders: str = ""  # "HOST -> GUEST" items, separated by ";"
     packages: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in CATEGORIES})
     apps: list[str] = field(default_factory=list)
@@ -80,6 +81,7 @@ class WizardState:
             disk_gb=_text(resources.get("disk_gb")),
             private_network=network.get("private_network", ""),
             forwarded_ports=ports_to_text(network.get("forwarded_ports", [])),
+            ports_for_others=bool(network.get("reachable_from_other_computers")),
             shared_folders=folders_to_text(data.get("shared_folders", [])),
             packages=packages, apps=list(data.get("apps", [])),
             timezone=data.get("timezone", ""), locale=data.get("locale", ""), dest=dest,
@@ -104,6 +106,8 @@ class WizardState:
             network["private_network"] = self.private_network.strip()
         if "network" in allowed and (ports := parse_ports(self.forwarded_ports)):
             network["forwarded_ports"] = ports
+        if "network" in allowed and self.ports_for_others:
+            network["reachable_from_other_computers"] = True
         out: dict[str, Any] = {
             "name": self.name.strip(), "description": self.description,
             "os": self.os, "provider": self.provider, "provider_options": self.provider_options,

@@ -110,7 +110,7 @@ async def walk_debian(pilot) -> None:
     await choose(pilot, "provider-list", "libvirt")
     await settle(pilot)
     pilot.app.screen.query_one("#opt-driver").focus()
-    await pilot.press("enter", "down", "down", "enter")  # the Select: kvm, then qemu
+    await pilot.press("right", "right")  # the driver: default, kvm, then qemu
     await settle(pilot)
     await next_step(pilot)
     await next_step(pilot)
