@@ -37,6 +37,7 @@ TOOLS: dict[str, Tool] = {
         Tool("VBoxManage", "VirtualBox VM state", "install VirtualBox from https://www.virtualbox.org/wiki/Downloads"),
         Tool("virsh", "libvirt VM state", "install libvirt: 'apt-get install libvirt-daemon-system libvirt-clients'"),
         Tool("qemu-img", "convert disk images", "install QEMU tools: 'apt-get install qemu-utils'"),
+        Tool("virt-customize", "scrub a cloud image (keys, machine-id)", "install libguestfs: 'apt-get install libguestfs-tools'"),
         Tool("debootstrap", "make Debian root filesystems", "install debootstrap: 'apt-get install debootstrap'"),
     )
 }

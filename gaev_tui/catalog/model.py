@@ -123,6 +123,23 @@ class Port:
     name: str  # what it serves, e.g. "JupyterHub web"
 
 
+# How the first-boot hook writes an app's public URL into its configuration.
+BASE_URL_FORMATS = ("python", "ini", "env")  # key = "json string" / key=value / KEY="value"
+BASE_URL_VALUES = ("url", "path")  # the whole URL, or only its path (a proxy prefix)
+
+
+@dataclass(frozen=True)
+class BaseUrl:
+    """Where an app reads its external URL; written at a cloud instance's first boot."""
+
+    file: str  # absolute path in the guest
+    format: str  # one of BASE_URL_FORMATS
+    key: str
+    value: str = "url"  # one of BASE_URL_VALUES
+    path: str = "/"  # the app's path under its port, e.g. /npflow/
+    restart: str = ""  # "systemd:UNIT" or "docker:CONTAINER"; "" restarts nothing
+
+
 @dataclass(frozen=True)
 class AppOption:
     """A whole-number setting a spec may give an app (``app_options``)."""
@@ -147,6 +164,7 @@ class App:
     image: str = ""  # docker: image name
     settings: dict[str, str] = field(default_factory=dict)  # kind-specific, e.g. download URL
     options: dict[str, AppOption] = field(default_factory=dict)  # what a spec's app_options may set
+    base_url: BaseUrl | None = None  # how a cloud instance tells it its public URL
 
 
 @dataclass(frozen=True)

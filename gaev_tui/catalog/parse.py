@@ -6,9 +6,9 @@ import re
 
 from gaev_tui import names
 from gaev_tui.catalog.model import (
-    APP_KINDS, COMMUNICATORS, HOST_OSES, INSTALL_KINDS, OS_FAMILIES, PACKAGE_CATEGORIES,
-    App, AppOption, AptRepo, BoxRef, Catalog, Iso, OsEntry, PackageSet, PackerPlugin, Port, Provider, Provisioning,
-    RLibraries,
+    APP_KINDS, BASE_URL_FORMATS, BASE_URL_VALUES, COMMUNICATORS, HOST_OSES, INSTALL_KINDS, OS_FAMILIES,
+    PACKAGE_CATEGORIES, App, AppOption, AptRepo, BaseUrl, BoxRef, Catalog, Iso, OsEntry, PackageSet,
+    PackerPlugin, Port, Provider, Provisioning, RLibraries,
 )
 from gaev_tui.fields import Fields
 from gaev_tui.yamlsrc import Document
@@ -162,7 +162,7 @@ def _package_set(f: Fields, sid: str) -> PackageSet:
 
 
 def _app(f: Fields, aid: str) -> App:
-    f.only(("kind", "label", "description", "ports", "min_memory_mb", "families", "version", "image", "settings", "options"))
+    f.only(("kind", "label", "description", "ports", "min_memory_mb", "families", "version", "image", "settings", "options", "base_url"))
     ports = []
     for index, _item in f.items("ports"):
         port = Fields(f.doc, (*f.path, "ports", index))
@@ -182,7 +182,36 @@ def _app(f: Fields, aid: str) -> App:
         description=f.text("description", ""), ports=tuple(ports),
         min_memory_mb=f.number("min_memory_mb", 128, 1 << 20), families=families,
         version=str(f.get("version", (str, int, float), "")), image=f.text("image", ""),
-        settings=settings, options=_app_options(f.sub("options")),
+        settings=settings, options=_app_options(f.sub("options")), base_url=_base_url(f),
+    )
+
+
+_CONFIG_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_RESTART = re.compile(r"^(systemd|docker):[A-Za-z0-9_.@-]+$")
+
+
+def _base_url(f: Fields) -> BaseUrl | None:
+    """``base_url:`` of an app. The hook writes it as data; still, the catalogue's file,
+    key and restart target are checked so that no value can smuggle shell or code."""
+    sub = f.sub("base_url")
+    if sub is None:
+        return None
+    sub.only(("file", "format", "key", "value", "path", "restart"))
+    file = sub.text("file")
+    if not file.startswith("/") or ".." in file.split("/") or not re.fullmatch(r"[A-Za-z0-9_./@+-]+", file):
+        raise sub.error(("file",), f"must be an absolute path in the guest without '..', not '{file}'")
+    key = sub.text("key")
+    if not _CONFIG_KEY.match(key):
+        raise sub.error(("key",), f"must be a configuration key (letters, digits, '_', '.', '-'), not '{key}'")
+    path = sub.text("path", "/")
+    if not re.fullmatch(r"/[A-Za-z0-9_./-]*", path):
+        raise sub.error(("path",), f"must be a URL path starting with '/', not '{path}'")
+    restart = sub.text("restart", "")
+    if restart and not _RESTART.match(restart):
+        raise sub.error(("restart",), f"must be 'systemd:UNIT' or 'docker:CONTAINER', not '{restart}'")
+    return BaseUrl(
+        file=file, format=_choice(sub, "format", BASE_URL_FORMATS), key=key,
+        value=_choice(sub, "value", BASE_URL_VALUES, "url"), path=path, restart=restart,
     )
 
 

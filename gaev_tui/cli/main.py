@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "gaev_tui.cli.migrate",
     "gaev_tui.cli.ci",
     "gaev_tui.cli.serve",
+    "gaev_tui.cli.cloud",
 )
 
 

@@ -59,6 +59,8 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
         out["timezone"] = spec.timezone
     if spec.locale:
         out["locale"] = spec.locale
+    if spec.targets != ("vagrant",):
+        out["targets"] = list(spec.targets)
     return out
 
 

@@ -9,7 +9,11 @@ from pathlib import PureWindowsPath
 SPEC_KEYS = (
     "name", "description", "os", "provider", "provider_options", "base_box", "hostname",
     "resources", "network", "shared_folders", "packages", "apps", "app_options", "timezone", "locale",
+    "targets",
 )
+# Where the built machine runs: Vagrant (always, it builds the box) and optionally an
+# OpenStack cloud, which adds the cloud_ready role and cloud/user-data to the project.
+TARGETS = ("vagrant", "openstack")
 
 
 @dataclass(frozen=True)
@@ -92,3 +96,9 @@ class Spec:
     timezone: str | None = None
     locale: str | None = None
     app_options: dict[str, dict[str, int]] = field(default_factory=dict)  # app id -> option -> value
+    targets: tuple[str, ...] = ("vagrant",)
+
+    @property
+    def cloud(self) -> bool:
+        """Whether the project also makes a cloud image (OpenStack)."""
+        return "openstack" in self.targets

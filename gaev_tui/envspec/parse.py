@@ -18,7 +18,7 @@ from gaev_tui.catalog import Catalog, load_catalog
 from gaev_tui.errors import InputError
 from gaev_tui.fields import Fields
 from gaev_tui.envspec.model import (
-    SPEC_KEYS, BaseBox, ForwardedPort, Network, Packages, Resources, SharedFolder, Spec,
+    SPEC_KEYS, TARGETS, BaseBox, ForwardedPort, Network, Packages, Resources, SharedFolder, Spec,
 )
 from gaev_tui.yamlsrc import Document
 
@@ -123,6 +123,7 @@ def _parse(doc: Document, catalog: Catalog, errors: _Errors) -> Spec | None:
     timezone = errors.attempt(_checked, f, "timezone", names.timezone, None)
     locale = errors.attempt(_checked, f, "locale", names.locale, None)
     app_options = errors.attempt(_app_options, f, catalog, apps, default={})
+    targets = errors.attempt(_targets, f, os_entry.family, default=("vagrant",)) if os_entry else ("vagrant",)
     if errors.found or None in (name, os_entry, provider, base_box, provider_options, resources, network,
                                 folders, packages):
         return None
@@ -131,6 +132,7 @@ def _parse(doc: Document, catalog: Catalog, errors: _Errors) -> Spec | None:
         provider_options=provider_options, base_box=base_box, hostname=hostname,
         resources=resources, network=network, shared_folders=folders, packages=packages,
         apps=apps, timezone=timezone, locale=locale, app_options=app_options,
+        targets=targets,
     )
     errors.attempt(_no_control_chars, doc, spec)
     return None if errors.found else spec
@@ -233,6 +235,23 @@ def _apps(f: Fields, catalog: Catalog, family: str, errors: _Errors) -> tuple[st
         else:
             good.append(app)
     return tuple(good)
+
+
+def _targets(f: Fields, family: str) -> tuple[str, ...]:
+    """``targets:``: vagrant always (it builds the image), openstack optionally."""
+    targets = f.texts("targets", ["vagrant"])
+    for index, target in enumerate(targets):
+        if target not in TARGETS:
+            close = difflib.get_close_matches(target, TARGETS, n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(TARGETS)}"
+            raise f.error(("targets", index), f"unknown target '{target}'{hint}")
+        if target in targets[:index]:
+            raise f.error(("targets", index), f"'{target}' is listed twice")
+    if "vagrant" not in targets:
+        raise f.error(("targets",), "must include 'vagrant': the cloud image is made from the Vagrant box")
+    if "openstack" in targets and family not in ("debian", "rhel"):
+        raise f.error(("targets",), f"cloud images are made for Linux guests only, not {family}")
+    return tuple(target for target in TARGETS if target in targets)
 
 
 def _resources(f: Fields, catalog: Catalog, apps: tuple[str, ...], errors: _Errors) -> Resources | None:

@@ -14,6 +14,7 @@ import yaml
 
 from gaev_tui.catalog import Catalog
 from gaev_tui.catalog.model import App
+from gaev_tui.cloud.userdata import cloud_apps
 from gaev_tui.envspec import Spec
 from gaev_tui.envspec.dump import _Dumper
 from gaev_tui.errors import GaevError
@@ -26,7 +27,7 @@ TLJH_VENV = "/opt/tljh/user"  # TLJH's users' environment: packages there reach 
 # Provisioning order matters: the users' Python environment exists only after TLJH.
 LINUX_ROLE_ORDER = (
     "repositories", "server", "vm", "system_packages", "r_packages", "jupyterhub",
-    "rstudio_server", "docker_app", "python_packages", "manifest",
+    "rstudio_server", "docker_app", "python_packages", "cloud_ready", "manifest",
 )
 WINDOWS_ROLE_ORDER = ("windows_base", "windows_packages", "windows_r_packages", "windows_manifest")
 # One R installer serves Linux and Windows; it is kept once and placed in both roles.
@@ -91,6 +92,8 @@ def roles_for(spec: Spec, catalog: Catalog) -> list[str]:
         wanted.add("python_packages")
     if spec.packages.r or spec.packages.bioconductor:
         wanted.add("r_packages")
+    if spec.cloud:  # after the apps: their configuration directories exist by then
+        wanted.add("cloud_ready")
     wanted |= {{"tljh": "jupyterhub", "rstudio_server": "rstudio_server", "docker": "docker_app"}[kind] for kind in kinds}
     return [role for role in LINUX_ROLE_ORDER if role in wanted]
 
@@ -246,6 +249,8 @@ def vars_for(spec: Spec, catalog: Catalog) -> dict[str, Any]:
         data["gaev_shared_folders"] = [folder.guest for folder in spec.shared_folders]
     if rstudio:
         data["gaev_rstudio"] = {"version": rstudio.version, **rstudio.settings}
+    if spec.cloud:
+        data["gaev_cloud_apps"] = cloud_apps(spec, catalog)
     data["gaev_docker_engine"] = any(app.kind == "docker" for app in apps)
     data["gaev_docker_apps"] = [
         {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gaev_tui import __version__
 from gaev_tui.catalog import Catalog
+from gaev_tui.cloud.userdata import project_user_data
 from gaev_tui.envspec import Spec, dump_spec
 from gaev_tui.escape import ruby
 from gaev_tui.envspec.advice import VAGRANT_DISK_PROVIDERS, DiskPlan, disk_plan
@@ -228,6 +229,8 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
         files["scripts/hub-admin-password.sh"] = static_tree("project", "scripts")["hub-admin-password.sh"]
     if spec.base_box.build == "packer":
         files.update(render_packer(spec, catalog))
+    if spec.cloud:
+        files["cloud/user-data"] = project_user_data(spec)
     encoded = {path: (data.encode("utf-8") if isinstance(data, str) else data) for path, data in files.items()}
     lock = _lock(spec, catalog, box, roles, sorted([*encoded, LOCK_FILE]), checksums(encoded))
     encoded[LOCK_FILE] = lock.encode("utf-8")

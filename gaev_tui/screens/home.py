@@ -23,6 +23,7 @@ MENU = (
     ("boxes", "Box cache", "c"),
     ("builds", "Builds", "b"),
     ("share", "Share a built box", "s"),
+    ("cloud", "Launch on a cloud (OpenStack)", "l"),
     ("quit", "Quit", "q"),
 )
 
@@ -35,6 +36,7 @@ class HomeScreen(Screen):
         Binding("c", "boxes", "Box cache"),
         Binding("b", "builds", "Builds"),
         Binding("s", "share", "Share"),
+        Binding("l", "cloud", "Cloud"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -78,3 +80,8 @@ class HomeScreen(Screen):
         from gaev_tui.screens.share import ShareScreen
 
         self.app.push_screen(ShareScreen())
+
+    def action_cloud(self) -> None:
+        from gaev_tui.screens.cloud import CloudScreen
+
+        self.app.push_screen(CloudScreen())

@@ -74,6 +74,13 @@ def test_debian_roles_converge_then_change_nothing(debian_root, tmp_path, record
     assert not (root / "opt/tljh").exists() and not (root / "usr/bin/Rscript").exists()
     assert not (root / "usr/bin/docker").exists()
 
+    # cloud_ready: cloud-init for OpenStack/NoCloud, off where no datasource is found.
+    assert (root / "usr/bin/cloud-init").exists() and (root / "usr/bin/growpart").exists()
+    assert "notfound=disabled" in (root / "etc/cloud/ds-identify.cfg").read_text()
+    assert "datasource_list: [NoCloud, OpenStack]" in (root / "etc/cloud/cloud.cfg.d/90-gaev.cfg").read_text()
+    assert json.loads((root / "etc/gaev/cloud-apps.json").read_text()) == []
+    assert os.access(root / "usr/local/sbin/gaev-base-url", os.X_OK)
+
     # A chroot shares the host's kernel names: the host must keep its own.
     assert socket.gethostname() == host_name
     # The hostile name was data: nothing in it ran, on the host or in the chroot.

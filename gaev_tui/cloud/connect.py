@@ -1,0 +1,52 @@
+"""An OpenStack connection from the user's own configuration, as the ``openstack`` CLI
+finds it: ``clouds.yaml`` (+ ``secure.yaml``) in the standard places, ``OS_CLOUD``, or
+the ``OS_*`` variables of an openrc file. GAEV never stores or prints credentials: only
+cloud names reach its messages."""
+
+from __future__ import annotations
+
+import warnings
+
+from openstack import connection
+from openstack import exceptions as os_exc
+from openstack import warnings as os_warnings
+from openstack.config import loader
+
+from gaev_tui.errors import InputError
+
+WHERE = "clouds.yaml (./, ~/.config/openstack/, /etc/openstack/), OS_CLOUD, or the OS_* variables of an openrc.sh"
+
+
+def cloud_names() -> tuple[list[str], str | None]:
+    """The configured cloud names and the default one (OS_CLOUD, OS_* or a single cloud)."""
+    try:
+        config = loader.OpenStackConfig()
+    except os_exc.ConfigException as error:
+        raise InputError(f"OpenStack configuration: {error}") from None
+    clouds = list(config.cloud_config.get("clouds", {}))
+    if not config.config_filename and clouds == ["defaults"]:
+        clouds = []  # the SDK's placeholder when nothing at all is configured
+    return clouds, config.default_cloud if clouds else None
+
+
+def resolve(cloud: str | None) -> str:
+    """The cloud name to use, or one clear line saying why there is none."""
+    clouds, default = cloud_names()
+    if not clouds:
+        raise InputError(f"no OpenStack cloud configured; GAEV reads {WHERE}")
+    name = cloud or default
+    if not name:
+        raise InputError(f"several clouds are configured ({', '.join(clouds)}); choose one with --cloud NAME or OS_CLOUD")
+    if name not in clouds:
+        raise InputError(f"--cloud: unknown cloud '{name}'; configured: {', '.join(clouds)}")
+    return name
+
+
+def connect(name: str) -> connection.Connection:
+    # The SDK's deprecation notices speak to programmers about its own API; a user of
+    # 'gaev cloud' would only see noise on every call.
+    warnings.filterwarnings("ignore", category=os_warnings.OpenStackDeprecationWarning)
+    try:
+        return connection.Connection(config=loader.OpenStackConfig().get_one(cloud=name))
+    except os_exc.ConfigException as error:
+        raise InputError(f"cloud '{name}': {error}") from None

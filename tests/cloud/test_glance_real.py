@@ -1,0 +1,75 @@
+"""The image path of 'gaev cloud up' against a real Glance (see tests/cloud/glance.py:
+Debian's glance-api, sqlite, file store, no Keystone): upload with the sha256 kept as an
+image property, reuse of the same export, deletion by 'down --image', and a non-flat
+image refused by qemu-img's own report before any upload."""
+
+from __future__ import annotations
+
+import subprocess
+import warnings
+
+import pytest
+
+from gaev_tui.boxbuild.checksum import sha256_file
+from gaev_tui.cloud import connect, launch, record
+from gaev_tui.cloud.image import check_flat, qemu_info
+from gaev_tui.errors import GaevError
+from tests.cloud.glance import glance  # noqa: F401  (fixture)
+from tests.toolcheck import need_tool
+
+pytestmark = pytest.mark.tools
+
+
+@pytest.fixture
+def conn(glance, tmp_path, monkeypatch):
+    url, _root = glance
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text(f"clouds:\n  local-glance:\n    auth_type: none\n    image_endpoint_override: {url}\n")
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(clouds))
+    monkeypatch.delenv("OS_CLOUD", raising=False)
+    warnings.simplefilter("ignore")
+    return connect.connect(connect.resolve("local-glance"))
+
+
+def image_file(tmp_path, name="disk.qcow2", size="64M"):
+    qemu_img = need_tool("qemu-img")["qemu-img"]
+    path = tmp_path / name
+    subprocess.run([qemu_img, "create", "-q", "-f", "qcow2", str(path), size], check=True)
+    return path
+
+
+def plan_for(path, server="t1"):
+    return launch.Plan(cloud="local-glance", server=server, image_file=str(path), image_name=f"gaev-{server}",
+                       image_sha256=sha256_file(path), disk_format="qcow2", flavor="-", key_name="-",
+                       public_key="-", user_data="", ports=())
+
+
+def test_upload_then_reuse_then_delete(conn, tmp_path, glance):
+    path = image_file(tmp_path)
+    plan = plan_for(path)
+    created, steps = {}, []
+    image = launch.ensure_image(conn, plan, steps.append, created)
+    assert image.status == "active" and created["image_id"] == image.id
+    assert image.properties[launch.SHA_PROPERTY] == plan.image_sha256
+    assert image.size == path.stat().st_size and image.disk_format == "qcow2"
+    # Glance stored the very bytes: its own file store holds the upload
+    stored = glance[1] / "images" / image.id
+    assert sha256_file(stored) == plan.image_sha256
+
+    again = {}
+    assert launch.ensure_image(conn, plan_for(path, "t2"), steps.append, again).id == image.id
+    assert "image_id" not in again and f"image: reusing gaev-t1 ({image.id}), same sha256" in steps
+
+    launch.cleanup(conn, created, steps.append, image=True)
+    assert [i.id for i in conn.image.images()] == []
+    record.drop("t1")
+
+
+def test_an_image_with_a_backing_file_is_refused_before_upload(tmp_path):
+    base = image_file(tmp_path, "base.qcow2")
+    overlay = tmp_path / "overlay.qcow2"
+    subprocess.run([need_tool("qemu-img")["qemu-img"], "create", "-q", "-f", "qcow2", "-F", "qcow2",
+                    "-b", str(base), str(overlay)], check=True)
+    with pytest.raises(GaevError, match="has a backing file"):
+        check_flat(qemu_info(overlay), "qcow2", str(overlay))
+    check_flat(qemu_info(base), "qcow2", str(base))  # the flat one passes

@@ -1,0 +1,98 @@
+"""The Cloud screen launches a project on the recorded OpenStack flow (see
+tests/cloud/recorded.py), following the steps and showing the URL; Cancel deletes what
+was created; bad input is one message on the screen, with nothing created."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+import requests_mock
+from openstack.fixture.connection import ConnectionFixture
+from textual.widgets import Input, Log, Static
+
+from gaev_tui.boxbuild.checksum import sha256_file
+from tests.cloud import recorded
+from tests.cloud.helpers import cloud_project, ssh_key
+from tests.toolcheck import need_tool
+from tests.tui.test_share import wait_until
+
+
+@pytest.fixture
+def flow(tmp_path, monkeypatch):
+    recorded.write_clouds_yaml(tmp_path, monkeypatch)
+    fixture = ConnectionFixture()
+    fixture.setUp()
+    with requests_mock.Mocker() as mock:
+        yield recorded.install(mock, fixture)
+    fixture.cleanUp()
+
+
+def fill(screen, project, key, image_dir):
+    screen.query_one("#cloud-source", Input).value = str(project)
+    screen.query_one("#cloud-key", Input).value = str(key)
+    image = image_dir / "cloudy.qcow2"  # where 'up' looks for the export: beside the box
+    image.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([need_tool("qemu-img")["qemu-img"], "create", "-q", "-f", "qcow2", str(image), "4G"], check=True)
+    return image
+
+
+async def test_cloud_screen_launches_and_shows_the_url(make, flow, tmp_path):
+    project = cloud_project(tmp_path / "p")
+    key = ssh_key(tmp_path).with_suffix(".pub")
+    app = make()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("l")
+        screen = app.screen
+        assert type(screen).__name__ == "CloudScreen"
+        assert screen.query_one("#cloud-cloud", Input).value == "testcloud"  # the only cloud configured
+        flow.image_sha256 = sha256_file(fill(screen, project, key, project / "builds"))
+        flow.server_states = [{"status": "BUILD", "progress": 30}, recorded.ACTIVE]
+        await pilot.press("ctrl+l")
+        result = screen.query_one("#cloud-result", Static)
+        await wait_until(pilot, lambda: "URL:" in str(result.render()), "the URL")
+        assert "URL:  http://10.0.0.5/" in str(result.render())
+        steps = "\n".join(screen.query_one("#cloud-steps", Log).lines)
+        assert "server: BUILD, 30%" in steps and "server: ACTIVE, 100%" in steps and "->m1.small" in steps.replace(" ", "")
+        assert recorded.SECRET not in steps
+
+
+async def test_cloud_screen_cancel_deletes_what_was_created(make, flow, tmp_path):
+    project = cloud_project(tmp_path / "p")
+    key = ssh_key(tmp_path).with_suffix(".pub")
+    app = make()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("l")
+        screen = app.screen
+        flow.image_sha256 = sha256_file(fill(screen, project, key, project / "builds"))
+        flow.server_states = [{"status": "BUILD"}]  # never becomes ACTIVE
+        await pilot.press("ctrl+l")
+        steps = screen.query_one("#cloud-steps", Log)
+        await wait_until(pilot, lambda: any("server: BUILD" in line for line in steps.lines), "the build")
+        await pilot.click("#cloud-cancel")
+        error = screen.query_one("#cloud-error", Static)
+        await wait_until(pilot, lambda: "Not launched" in str(error.render()), "the cancel", seconds=120)
+        assert "cancelled" in str(error.render())
+        assert f"DELETE /v2.1/servers/{flow.server_id}" in flow.calls and "DELETE /v2.0/security-groups/sg-1" in flow.calls
+
+
+async def test_cloud_screen_bad_key_is_one_message_and_nothing_created(make, flow, tmp_path):
+    project = cloud_project(tmp_path / "p")
+    app = make()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("l")
+        screen = app.screen
+        screen.query_one("#cloud-source", Input).value = str(project)
+        screen.query_one("#cloud-key", Input).value = str(tmp_path / "absent.pub")
+        await pilot.press("ctrl+l")
+        error = screen.query_one("#cloud-error", Static)
+        await wait_until(pilot, lambda: "Not launched" in str(error.render()), "the error")
+        assert "absent.pub: no such file" in str(error.render())
+        assert [c for c in flow.calls if not c.startswith("GET")] == []
+
+
+async def test_cloud_screen_shows_the_configured_clouds(make, flow, tmp_path):
+    app = make()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("l")
+        assert "Clouds: testcloud" in str(app.screen.query_one("#cloud-known", Static).render())
