@@ -91,7 +91,7 @@ class Job:
 
     def save(self) -> None:
         """Write the state atomically (readers see the old or the new file, never half)."""
-        data = {k: v for k, v in self.__dict__.items()}
+        data = dict(self.__dict__)
         atomic_write(self.dir / STATE_FILE, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
     def effective_status(self) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gaev_tui import paths
@@ -117,7 +117,7 @@ def record_built(name: str, version: str, provider: str, architecture: str | Non
     entry = {"name": name, "version": version, "provider": provider, "architecture": architecture,
              "checksum": checksum, "checksum_type": checksum_type, "spec": spec or {},
              "tools": tools or {}, "box_file": box_file,
-             "built_at": (built_at or datetime.now(timezone.utc)).isoformat()}
+             "built_at": (built_at or datetime.now(UTC)).isoformat()}
 
     def change(data: dict) -> None:
         key = tuple(entry[k] for k in _KEYS)
