@@ -57,5 +57,5 @@ def test_broken_yaml_names_the_line(tmp_path):
 def test_broken_lock_is_bad_input(tmp_path):
     write_project(tmp_path / "p")
     (tmp_path / "p" / "gaev.lock.json").write_text("{not json")
-    with pytest.raises(InputError, match="gaev.lock.json"):
+    with pytest.raises(InputError, match=r"gaev\.lock\.json"):
         load_project(tmp_path / "p")

@@ -7,7 +7,7 @@ import functools
 import json
 import os
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from gaev_tui.screens.confirm_removal import ConfirmRemovalScreen
 from tests.toolcheck import need_tool
 
 GIB = 1024**3
-NOON = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)  # a date that reads the same in any zone
+NOON = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)  # a date that reads the same in any zone
 USAGE = (500 * GIB, 210 * GIB, 290 * GIB)
 
 
