@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +18,11 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("VAGRANT_CHECKPOINT_DISABLE", "1")
     monkeypatch.setenv("CHECKPOINT_DISABLE", "1")
     return root
+
+
+@pytest.fixture
+def examples() -> list[Path]:
+    """The example specs shipped in examples/ (the README's)."""
+    paths = sorted(EXAMPLES.glob("*.yaml"))
+    assert len(paths) >= 3
+    return paths

@@ -18,7 +18,7 @@ from gaev_tui.catalog.load import _embedded_document
 from gaev_tui.render import render_project
 from gaev_tui.envspec import Spec, parse_spec_text
 from gaev_tui.envspec.dump import dump_yaml
-from tests.spine.hostile import HOSTILE, MARKER
+from tests.render.hostile import HOSTILE, MARKER
 from tests.toolcheck import need_tool
 
 # Runs a Vagrantfile against a stand-in for Vagrant that records what it is told, so the

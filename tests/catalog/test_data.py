@@ -244,7 +244,7 @@ def test_user_catalogue_with_unknown_provider_is_refused():
 
 
 def test_the_lab_example_in_the_docs_is_a_valid_user_catalogue():
-    docs = (Path(__file__).resolve().parents[1] / "docs" / "catalog.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "catalog.md").read_text(encoding="utf-8")
     example = docs.split("## Example: a lab's catalogue", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
     write_user_catalog(example)
     catalog = load_catalog()
