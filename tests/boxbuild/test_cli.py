@@ -14,7 +14,7 @@ import time
 import pytest
 
 from gaev_tui.boxbuild import jobs
-from tests.boxbuild.conftest import write_project
+from tests.fakes.project import write_project
 
 
 def gaev(*args, env=None, timeout=120, **kw):
@@ -87,11 +87,11 @@ def test_detach_survives_the_terminal_and_attach_follows(project):
     assert [j["status"] for j in listed] == ["running"]
     # The runner writes its log in batches: the first lines of `up` may land a moment later.
     deadline = time.monotonic() + 30
-    while "[up] ==> default: waiting" not in (peek := gaev("attach", "--no-follow", "-n", "5")).stdout:
+    while "[up] ==> default: still provisioning" not in (peek := gaev("attach", "--no-follow", "-n", "5")).stdout:
         if time.monotonic() > deadline:
             break
         time.sleep(0.2)
-    assert peek.returncode == 0 and "[up] ==> default: waiting" in peek.stdout
+    assert peek.returncode == 0 and "[up] ==> default: still provisioning" in peek.stdout
     # Follow from now on (no history), then cancel: attach sees the end and exits 1.
     follower = subprocess.Popen([sys.executable, "-m", "gaev_tui", "attach", job.id, "-n", "0"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -6,7 +6,7 @@ import pytest
 
 from gaev_tui.boxbuild import preflight as pf
 from gaev_tui.boxbuild.project import load_project
-from tests.boxbuild.conftest import write_project
+from tests.fakes.project import write_project
 from tests.toolcheck import need, need_tool
 
 

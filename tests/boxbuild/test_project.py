@@ -6,7 +6,7 @@ import pytest
 
 from gaev_tui.boxbuild.project import load_project
 from gaev_tui.errors import InputError
-from tests.boxbuild.conftest import write_project
+from tests.fakes.project import write_project
 
 
 def test_reads_spec_and_lock(tmp_path):

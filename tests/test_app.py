@@ -7,12 +7,10 @@ from gaev_tui.app import make_app
 from gaev_tui.boxbuild import jobs
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.dashboard import DashboardScreen
-from tests.tui.conftest import FACTS
-from tests.tui_build.conftest import sync, wait_for
-from tests.tui_build.jobfiles import make_job
+from tests.builds import make_job
+from tests.pilot import FACTS, wait_for
 
 
-@sync
 async def test_home_builds_lists_jobs_and_opens_one():
     job = make_job(status="ok", lines=50, running=None)
     app = make_app(probe=lambda: FACTS)
@@ -28,12 +26,12 @@ async def test_home_builds_lists_jobs_and_opens_one():
         assert isinstance(app.screen, BuildsScreen)
 
 
-@sync
-async def test_build_now_runs_the_real_preflight(fake_build):
-    # The fake vagrant knows no plugins: the real checks find vagrant-libvirt missing.
+async def test_build_now_runs_the_real_preflight(fake_project, monkeypatch):
+    # The fake vagrant has no plugins here: the real checks find vagrant-libvirt missing.
+    monkeypatch.setenv("FAKE_VAGRANT_PLUGINS", "")
     app = make_app(probe=lambda: FACTS)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.build_now(fake_build.dir)
+        app.build_now(fake_project.dir)
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), what="the dashboard")
         await wait_for(pilot, lambda: any("nothing was started" in n.message for n in app._notifications),
                        timeout=120, what="the pre-flight verdict")

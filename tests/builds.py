@@ -1,13 +1,19 @@
-"""Build jobs made by hand (state file + log), for tests that need no process: a
-finished job, or a "running" one whose runner is this test process."""
+"""Build jobs for the dashboard's tests: made by hand (state file + log) for tests that
+need no process (a finished job, or a "running" one whose runner is this test process);
+sources that need no libvirt; and checks that no process of a build is left."""
 
 from __future__ import annotations
 
 import os
 
 from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.groups import group_members
+from gaev_tui.boxbuild.jobs import process_start
 from gaev_tui.boxbuild.logstore import LogWriter
+from gaev_tui.boxbuild.preflight import Check
 from gaev_tui.boxbuild.stages import Stage
+from gaev_tui.boxbuild.vmstate import VmInfo
+from gaev_tui.widgets.dashboard.sources import Sources
 
 T0 = 1709294400.0  # 2024-03-01 12:00 UTC
 
@@ -70,3 +76,28 @@ def write_lines(job: jobs.Job, count: int, start: int = 0, stage: str = "up") ->
     for first in range(start, start + count, step):
         log.write(stage, [f"==> default: line {i}" for i in range(first, min(first + step, start + count))])
     log.close()
+
+
+def quiet_sources(checks: list[Check] | None = None) -> Sources:
+    """Real clock and disks; pre-flight and VM answers that do not need libvirt here."""
+    return Sources(
+        preflight=lambda project: checks if checks is not None else [Check("ok", "vagrant found (fake)")],
+        vm=lambda project, provider: VmInfo("running", "", 1, 512),
+        vagrant_status=lambda project: None,
+        poll_every=0.05,
+    )
+
+
+def alive(pid: int) -> bool:
+    return process_start(pid) is not None
+
+
+def leftovers(pids: list[int]) -> list[int]:
+    """Processes (or members of their groups) still running."""
+    return [pid for pid in pids if alive(pid)] + [m for pid in pids for m in group_members(pid)]
+
+
+def only_job() -> jobs.Job:
+    found = jobs.list_jobs()
+    assert len(found) == 1, found
+    return found[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
 import os
 import subprocess
@@ -11,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.widgets import DataTable, Static
 
 from gaev_tui.boxcache import BoxIndex, build_index
@@ -19,6 +16,7 @@ from gaev_tui.boxcache.model import Box
 from gaev_tui.boxcache.remove import Removal
 from gaev_tui.screens.box_cache import BoxCacheScreen
 from gaev_tui.screens.confirm_removal import ConfirmRemovalScreen
+from tests.pilot import ScreenApp, settle
 from tests.toolcheck import need_tool
 
 GIB = 1024**3
@@ -44,15 +42,8 @@ def frozen_boxes() -> list[Box]:
     ]
 
 
-class BoxApp(App):
-    """A tiny app that opens the screen, as the wizard's Home screen will."""
-
-    def __init__(self, screen_factory):
-        super().__init__()
-        self.screen_factory = screen_factory
-
-    def on_mount(self) -> None:
-        self.push_screen(self.screen_factory())
+class BoxApp(ScreenApp):
+    """ScreenApp under the name the snapshots show in their title bar."""
 
 
 class FakeRemover:
@@ -79,25 +70,11 @@ def frozen_app(remover=None, loads=None):
     return BoxApp(lambda: BoxCacheScreen(**kwargs))
 
 
-def sync(coro_fn):
-    """Run an async test without an asyncio pytest plugin (none is a dependency)."""
-    @functools.wraps(coro_fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(coro_fn(*args, **kwargs))
-    return wrapper
-
-
-async def settle(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def names(app):
     table = app.screen.query_one(DataTable)
     return [(table.get_row_at(i)[1], table.get_row_at(i)[2]) for i in range(table.row_count)]
 
 
-@sync
 async def test_rows_sort_and_filter():
     app = frozen_app()
     async with app.run_test(size=(120, 30)) as pilot:
@@ -116,7 +93,6 @@ async def test_rows_sort_and_filter():
         assert isinstance(app.screen.focused, DataTable)
 
 
-@sync
 async def test_marking_refuses_in_use_unknown_and_pinned():
     app = frozen_app()
     async with app.run_test(size=(120, 30)) as pilot:
@@ -131,7 +107,6 @@ async def test_marking_refuses_in_use_unknown_and_pinned():
         assert app.screen.marked == set()
 
 
-@sync
 async def test_plan_confirm_and_remove_with_progress():
     remover, loads = FakeRemover(), []
     app = frozen_app(remover, loads)
@@ -152,7 +127,6 @@ async def test_plan_confirm_and_remove_with_progress():
         assert app.screen.query_one("#removing").display is False
 
 
-@sync
 async def test_remove_with_nothing_marked_says_so():
     app = frozen_app(FakeRemover())
     async with app.run_test(size=(120, 30)) as pilot:
@@ -162,7 +136,6 @@ async def test_remove_with_nothing_marked_says_so():
         assert any("Nothing marked" in n.message for n in app._notifications)
 
 
-@sync
 async def test_real_vagrant_removal_from_the_screen(tmp_path, monkeypatch):
     need_tool("vagrant", "bsdtar")
     src = tmp_path / "src"
@@ -175,7 +148,7 @@ async def test_real_vagrant_removal_from_the_screen(tmp_path, monkeypatch):
     for name in ("screen/a", "screen/b"):
         subprocess.run(["vagrant", "box", "add", "--name", name, str(tmp_path / "t.box")], env=env,
                        check=True, capture_output=True, stdin=subprocess.DEVNULL)
-    app = BoxApp(lambda: BoxCacheScreen(home))
+    app = ScreenApp(lambda: BoxCacheScreen(home))
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert [n for n, _ in names(app)] == ["screen/a", "screen/b"]
@@ -206,14 +179,13 @@ def test_snapshot_confirmation(snap_compare):
     assert snap_compare(frozen_app(FakeRemover()), terminal_size=(80, 24), run_before=plan_and_ask)
 
 
-@sync
 async def test_a_failing_scan_becomes_a_message():
     from gaev_tui.errors import ToolMissing
 
     def broken():
         raise ToolMissing("vagrant", "install Vagrant")
 
-    app = BoxApp(lambda: BoxCacheScreen(loader=broken, usage=lambda: USAGE))
+    app = ScreenApp(lambda: BoxCacheScreen(loader=broken, usage=lambda: USAGE))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

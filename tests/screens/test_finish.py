@@ -5,8 +5,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox
 
 from gaev_tui.widgets.field import Field
-from tests.tui.test_steps import at_step, note
-from tests.tui.walk import next_step, settle, shown, type_in
+from tests.pilot import at_step, next_step, note, settle, shown, type_in
 
 
 async def test_resources_refuse_with_the_reason(make, tmp_path):

@@ -3,20 +3,21 @@ log files, and a scripted ``vagrant`` that prints a lot and can be made to hang.
 
 from __future__ import annotations
 
+import pytest
+
 from gaev_tui.boxbuild import jobs
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
 from gaev_tui.screens.dashboard import DashboardScreen
 from gaev_tui.widgets.dashboard.stages_pane import StagesPane
-from tests.tui_build.conftest import (
-    ScreenApp,
-    alive,
-    leftovers,
-    only_job,
-    quiet_sources,
-    sync,
-    wait_for,
-)
+from tests.builds import alive, leftovers, only_job, quiet_sources
+from tests.pilot import ScreenApp, wait_for
+
+
+@pytest.fixture(autouse=True)
+def busy_vagrant(fake_project, monkeypatch):
+    """The dashboard's builds print a lot: ``up`` prints 500 lines unless a test says."""
+    monkeypatch.setenv("FAKE_VAGRANT_LINES", "500")
 
 
 def dashboard(app) -> DashboardScreen:
@@ -25,10 +26,9 @@ def dashboard(app) -> DashboardScreen:
     return screen
 
 
-@sync
-async def test_build_streams_log_and_stages(fake_build, monkeypatch):
-    monkeypatch.setenv("FAKE_LINES", "3000")
-    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources()))
+async def test_build_streams_log_and_stages(fake_project, monkeypatch):
+    monkeypatch.setenv("FAKE_VAGRANT_LINES", "3000")
+    app = ScreenApp(lambda: DashboardScreen(fake_project.dir, sources=quiet_sources()))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = dashboard(app)
         await wait_for(pilot, lambda: screen.status == "ok", what="the build to succeed")
@@ -49,13 +49,12 @@ async def test_build_streams_log_and_stages(fake_build, monkeypatch):
             ("up", "ok"), ("manifest", "ok"), ("package", "ok"), ("checksum", "ok"), ("destroy", "ok")]
         assert pane.stages[0].command == "vagrant up --provider=libvirt --machine-readable"
         assert "ok" in str(screen.query_one("#title").render())
-    assert (fake_build.dir / "builds" / "demo-libvirt.box").exists()
+    assert (fake_project.dir / "builds" / "demo-libvirt.box").exists()
 
 
-@sync
-async def test_stages_update_while_running(fake_build, monkeypatch):
-    monkeypatch.setenv("FAKE_SLOW", "1")
-    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources()))
+async def test_stages_update_while_running(fake_project, monkeypatch):
+    monkeypatch.setenv("FAKE_VAGRANT_SLOW", "up")
+    app = ScreenApp(lambda: DashboardScreen(fake_project.dir, sources=quiet_sources()))
     async with app.run_test() as pilot:
         screen = dashboard(app)
         pane = screen.query_one(StagesPane)
@@ -67,13 +66,12 @@ async def test_stages_update_while_running(fake_build, monkeypatch):
         await wait_for(pilot, lambda: screen.status == "cancelled", what="the cancel")
 
 
-@sync
-async def test_cancel_asks_then_leaves_no_process(fake_build, monkeypatch):
-    monkeypatch.setenv("FAKE_SLOW", "1")
-    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources()))
+async def test_cancel_asks_then_leaves_no_process(fake_project, monkeypatch):
+    monkeypatch.setenv("FAKE_VAGRANT_SLOW", "up")
+    app = ScreenApp(lambda: DashboardScreen(fake_project.dir, sources=quiet_sources()))
     async with app.run_test() as pilot:
         screen = dashboard(app)
-        await wait_for(pilot, lambda: len(fake_build.pids()) >= 2, what="vagrant up and its child")
+        await wait_for(pilot, lambda: len(fake_project.pids()) >= 2, what="vagrant up and its child")
         await pilot.press("c")
         assert isinstance(app.screen, ConfirmCancelScreen)
         await pilot.press("n")  # keep building
@@ -87,15 +85,14 @@ async def test_cancel_asks_then_leaves_no_process(fake_build, monkeypatch):
         assert "no box was registered" in job.message
         # The runner writes its final state, then exits.
         await wait_for(pilot, lambda: not alive(job.pid), what="the runner to exit")
-    assert leftovers(fake_build.pids()) == []
-    assert not (fake_build.dir / "builds" / "demo-libvirt.box").exists()
+    assert leftovers(fake_project.pids()) == []
+    assert not (fake_project.dir / "builds" / "demo-libvirt.box").exists()
 
 
-@sync
-async def test_detach_keeps_building_and_builds_screen_reopens(fake_build, monkeypatch):
-    monkeypatch.setenv("FAKE_SLOW", "1")
+async def test_detach_keeps_building_and_builds_screen_reopens(fake_project, monkeypatch):
+    monkeypatch.setenv("FAKE_VAGRANT_SLOW", "up")
     sources = quiet_sources()
-    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=sources))
+    app = ScreenApp(lambda: DashboardScreen(fake_project.dir, sources=sources))
     async with app.run_test(size=(120, 30)) as pilot:
         screen = dashboard(app)
         await wait_for(pilot, lambda: screen.status == "running" and screen.log_pane.ring, what="a running build")
@@ -121,4 +118,4 @@ async def test_detach_keeps_building_and_builds_screen_reopens(fake_build, monke
         jobs.cancel_job(job)
         await wait_for(pilot, lambda: again.status == "cancelled", what="the cancel")
         await wait_for(pilot, lambda: not alive(job.pid), what="the runner to exit")
-    assert leftovers([job.pid, *fake_build.pids()]) == []
+    assert leftovers([job.pid, *fake_project.pids()]) == []

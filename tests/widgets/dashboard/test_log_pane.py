@@ -4,8 +4,8 @@ big log, pause and follow, filter."""
 from __future__ import annotations
 
 from gaev_tui.screens.dashboard import DashboardScreen
-from tests.tui_build.conftest import ScreenApp, quiet_sources, sync, wait_for
-from tests.tui_build.jobfiles import make_job, write_lines
+from tests.builds import make_job, quiet_sources, write_lines
+from tests.pilot import ScreenApp, wait_for
 
 BIG = 60_000
 
@@ -14,7 +14,6 @@ def open_app(job):
     return ScreenApp(lambda: DashboardScreen(job_id=job.id, sources=quiet_sources()))
 
 
-@sync
 async def test_big_log_opens_on_its_last_page_and_pages_back():
     job = make_job(status="ok", lines=BIG, running=None)
     app = open_app(job)
@@ -40,7 +39,6 @@ async def test_big_log_opens_on_its_last_page_and_pages_back():
         assert pane.following and pane.log_widget.lines[-1] == f"[up] ==> default: line {BIG - 1}"
 
 
-@sync
 async def test_pause_holds_the_view_and_follow_catches_up():
     job = make_job(lines=100)
     app = open_app(job)
@@ -59,7 +57,6 @@ async def test_pause_holds_the_view_and_follow_catches_up():
         assert pane.log_widget.lines[-1] == "[up] ==> default: line 114"
 
 
-@sync
 async def test_filter_shows_matching_lines_and_escape_clears_it():
     job = make_job(lines=500)
     app = open_app(job)
@@ -78,7 +75,6 @@ async def test_filter_shows_matching_lines_and_escape_clears_it():
         assert len(pane.log_widget.lines) == 502 and not pane.needle
 
 
-@sync
 async def test_a_missing_job_says_so():
     app = ScreenApp(lambda: DashboardScreen(job_id="20990101-000000-nope-0000", sources=quiet_sources()))
     async with app.run_test() as pilot:
@@ -86,7 +82,6 @@ async def test_a_missing_job_says_so():
         assert "does not exist" in list(app._notifications)[0].message
 
 
-@sync
 async def test_earlier_lines_from_a_vanished_log_is_a_message():
     job = make_job(status="ok", lines=50, running=None)
     app = open_app(job)
@@ -99,7 +94,6 @@ async def test_earlier_lines_from_a_vanished_log_is_a_message():
                        what="a message")
 
 
-@sync
 async def test_vm_pane_never_asks_vagrant_while_a_stage_runs():
     # A Vagrant command on the machine while `vagrant up` runs can make `up` fail with
     # "the machine is locked": the pane asks the provider only, until the build is over.

@@ -8,8 +8,7 @@ from textual.widgets import Input, Static
 
 from gaev_tui.screens.help import HelpScreen
 from gaev_tui.widgets.tool_list import ToolList
-from tests.tui.conftest import FACTS
-from tests.tui.walk import settle, shown
+from tests.pilot import FACTS, settle, shown
 
 SPEC = "name: lab\nos: debian-12\nprovider: libvirt\napps: [rstudio]\nresources: {memory_mb: 4096}\n"
 

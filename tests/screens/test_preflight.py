@@ -7,28 +7,27 @@ from gaev_tui.boxbuild import jobs
 from gaev_tui.boxbuild.preflight import Check
 from gaev_tui.screens.dashboard import DashboardScreen
 from gaev_tui.screens.preflight import PreflightScreen
-from tests.tui_build.conftest import ScreenApp, quiet_sources, sync, wait_for
+from tests.builds import quiet_sources
+from tests.pilot import ScreenApp, wait_for
 
 
 def notes(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-@sync
-async def test_preflight_error_starts_nothing(fake_build):
+async def test_preflight_error_starts_nothing(fake_project):
     checks = [Check("ok", "vagrant found"), Check("error", "virsh is not installed (not on PATH)", "apt-get install libvirt-clients")]
-    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources(checks)))
+    app = ScreenApp(lambda: DashboardScreen(fake_project.dir, sources=quiet_sources(checks)))
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: any("nothing was started" in m for m in notes(app)), what="the refusal")
         lines = list(app.screen.log_pane.log_widget.lines)
         assert "[preflight] error: virsh is not installed (not on PATH) (hint: apt-get install libvirt-clients)" in lines
-    assert jobs.list_jobs() == [] and fake_build.pids() == []
+    assert jobs.list_jobs() == [] and fake_project.pids() == []
 
 
-@sync
-async def test_preflight_warning_asks_and_no_stops(fake_build):
+async def test_preflight_warning_asks_and_no_stops(fake_project):
     checks = [Check("warn", "software emulation: the build will be slow", "use kvm")]
-    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources(checks)))
+    app = ScreenApp(lambda: DashboardScreen(fake_project.dir, sources=quiet_sources(checks)))
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PreflightScreen), what="the question")
         await pilot.press("enter")  # the focused button is "Stop": a stray Enter starts nothing
@@ -37,10 +36,9 @@ async def test_preflight_warning_asks_and_no_stops(fake_build):
     assert jobs.list_jobs() == []
 
 
-@sync
-async def test_preflight_warning_then_yes_builds(fake_build):
+async def test_preflight_warning_then_yes_builds(fake_project):
     checks = [Check("warn", "not enough free disk for project", "free space")]
-    app = ScreenApp(lambda: DashboardScreen(fake_build.dir, sources=quiet_sources(checks)))
+    app = ScreenApp(lambda: DashboardScreen(fake_project.dir, sources=quiet_sources(checks)))
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PreflightScreen), what="the question")
         await pilot.press("y")
@@ -50,7 +48,6 @@ async def test_preflight_warning_then_yes_builds(fake_build):
         assert screen.job.log_path.read_text().startswith("[preflight] warn: not enough free disk for project")
 
 
-@sync
 async def test_unreadable_project_is_one_message(tmp_path):
     (tmp_path / "proj").mkdir()
     app = ScreenApp(lambda: DashboardScreen(tmp_path / "proj", sources=quiet_sources()))

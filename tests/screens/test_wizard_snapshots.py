@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.test_steps import at_step
-from tests.tui.walk import next_step, settle, tick_apps, tick_packages, type_in
+from tests.pilot import at_step, next_step, settle, tick_apps, tick_packages, type_in
 
 SIZES = [(80, 24), (120, 40)]
 SEED = dict(name="jupyterhub-vm", apps=["jupyterhub"], forwarded_ports="8000:80", private_network="dhcp",

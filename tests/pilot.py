@@ -1,10 +1,47 @@
-"""Driving the wizard with keys, as a user does (helpers for the Pilot tests)."""
+"""The Pilot helpers of the UI tests: an app that opens one screen, waiting for workers
+or a condition, reading what a widget shows, and driving the wizard with keys, as a user
+does. Async tests need no plugin: tests/conftest.py runs them."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, SelectionList, TabbedContent
+
+from gaev_tui.hostfacts import HostFacts
+from gaev_tui.screens import flow
+
+# A Linux lab server with Vagrant, Packer, Ansible and libvirt, without VirtualBox.
+FACTS = HostFacts(
+    "linux",
+    {"vagrant": "Vagrant 2.3.4", "packer": "1.6.6", "ansible-playbook": "ansible-playbook [core 2.17.0]",
+     "VBoxManage": None, "virsh": "9.0.0"},
+    ("vagrant-libvirt",),
+)
+
+
+class ScreenApp(App):
+    """A tiny app that opens one screen, as the wizard does."""
+
+    def __init__(self, screen_factory) -> None:
+        super().__init__()
+        self.screen_factory = screen_factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_factory())
+
+
+async def wait_for(pilot: Pilot, condition, timeout: float = 60.0, what: str = "condition") -> None:
+    """Let the app run until ``condition()`` holds (fails after ``timeout`` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
 
 
 async def settle(pilot: Pilot) -> None:
@@ -83,3 +120,18 @@ def shown(widget) -> str:
     """The text a widget shows on screen now, its lines joined and spaces collapsed
     (phrases are checked whatever the width wrapped)."""
     return " ".join(" ".join(widget.render_line(y).text for y in range(widget.size.height)).split())
+
+
+def note(screen, field_id: str) -> str:
+    """The note under a wizard Field (where refusals show)."""
+    return str(screen.query_one(f"#{field_id} .field-note").render())
+
+
+async def at_step(pilot: Pilot, index: int, **answers) -> None:
+    """Open wizard step ``index`` on answers (the rest fresh), as if walked to it."""
+    state = flow.fresh_state(pilot.app.catalog)
+    for key, value in answers.items():
+        setattr(state, key, value)
+    pilot.app.state = state
+    pilot.app.push_screen(flow.step_screen(index))
+    await settle(pilot)

@@ -53,7 +53,7 @@ def test_round_trip_of_packer_and_options(catalog):
 
 def test_every_example_round_trips():
     catalog = load_catalog(include_user=False)
-    examples = sorted(Path(__file__).parents[2].joinpath("examples").glob("*.yaml"))
+    examples = sorted(Path(__file__).parents[1].joinpath("examples").glob("*.yaml"))
     assert len(examples) >= 3
     for path in examples:
         spec = parse_spec_text(path.read_text(), catalog)

@@ -9,7 +9,7 @@ from gaev_tui.boxbuild.logstore import LogReader
 from gaev_tui.widgets.dashboard.follower import JobFollower
 from gaev_tui.widgets.dashboard.log_window import earlier_window
 from gaev_tui.widgets.dashboard.sources import duration_text, still_needed
-from tests.tui_build.jobfiles import make_job, stages, write_lines
+from tests.builds import make_job, stages, write_lines
 
 NEEDS = {"VAGRANT_HOME": 10, "project": 20, "image store": 30}
 

@@ -14,8 +14,8 @@ from gaev_tui.boxbuild.vmstate import MachineStatus, VmInfo
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.dashboard import DashboardScreen
 from gaev_tui.widgets.dashboard.sources import Sources
-from tests.tui_build.conftest import ScreenApp, wait_for
-from tests.tui_build.jobfiles import T0, make_job
+from tests.builds import T0, make_job
+from tests.pilot import ScreenApp, wait_for
 
 GIB = 1 << 30
 PLACES = {"VAGRANT_HOME": Path("/home/user/.vagrant.d"), "project": Path("/home/user/demo"),

@@ -16,8 +16,7 @@ from gaev_tui.screens.preflight import PreflightScreen
 from gaev_tui.widgets.dashboard.sources import Sources
 from gaev_tui.widgets.dashboard.stages_pane import StagesPane
 from tests.toolcheck import need_tool
-from tests.tui_build.conftest import ScreenApp, sync, wait_for
-from tests.vmbox.fixtures import *  # noqa: F403 - the real-VM fixtures, found by name
+from tests.pilot import ScreenApp, wait_for
 from tests.vmbox.fixtures import assert_no_leftovers
 
 pytestmark = pytest.mark.vm
@@ -32,7 +31,6 @@ resources: {{cpus: 1, memory_mb: 1024}}
 """
 
 
-@sync
 async def test_dashboard_builds_a_real_box(vagrant_environ, vagrant_project, monkeypatch):
     need_tool("ansible-playbook", "bsdtar", "virt-sysprep", "virt-sparsify")
     monkeypatch.setenv("GAEV_ANSIBLE", "host")  # Ansible from the host: emulated guests are slow

@@ -1,5 +1,6 @@
-"""A generated-looking project whose ``vagrant`` is tests/boxbuild/fake_vagrant.py, first
-on PATH (pipeline-logic tests only; the real Vagrant is the ``vm`` test's job)."""
+"""A generated-looking project whose ``vagrant`` is tests/fakes/vagrant.py, first on PATH
+(pipeline-logic and dashboard tests; the real Vagrant is the ``vm`` tests' job). The
+``fake_project`` fixture (tests/conftest.py) makes one per test."""
 
 from __future__ import annotations
 
@@ -7,17 +8,17 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from tests.fakebin import install_fake_tool
-
-FAKE = Path(__file__).parent / "fake_vagrant.py"
+FAKE_VAGRANT = Path(__file__).parent / "vagrant.py"
+#: Set per test by the fixture; tests set them to script the fake (see vagrant.py).
+SCRIPT_VARIABLES = ("FAKE_VAGRANT_FAIL", "FAKE_VAGRANT_SLOW", "FAKE_VAGRANT_LINES", "FAKE_VAGRANT_MANIFEST",
+                    "FAKE_VAGRANT_PLUGINS")
 
 
 @dataclass
 class FakeProject:
     dir: Path
     calls_file: Path
+    pids_file: Path
 
     def calls(self) -> list[list[str]]:
         if not self.calls_file.exists():
@@ -27,6 +28,10 @@ class FakeProject:
     def commands(self) -> list[str]:
         """The stages' vagrant commands (version queries for GAEV's records left out)."""
         return [argv[0] for argv in self.calls() if argv[:1] != ["--version"]]
+
+    def pids(self) -> list[int]:
+        """Every fake vagrant started, and the slow one's child."""
+        return [int(p) for p in self.pids_file.read_text().split()] if self.pids_file.exists() else []
 
 
 def write_project(directory: Path, *, name="demo", provider="libvirt", extra="", family="debian") -> Path:
@@ -38,13 +43,3 @@ def write_project(directory: Path, *, name="demo", provider="libvirt", extra="",
     lock = {"name": name, "os": {"family": family}, "base_box": {"name": "gaev/test", "version": None}}
     (directory / "gaev.lock.json").write_text(json.dumps(lock))
     return directory
-
-
-@pytest.fixture
-def fake_project(tmp_path, monkeypatch) -> FakeProject:
-    install_fake_tool(tmp_path, monkeypatch, "vagrant", FAKE)
-    calls = tmp_path / "calls.jsonl"
-    monkeypatch.setenv("FAKE_VAGRANT_CALLS", str(calls))
-    for var in ("FAKE_VAGRANT_FAIL", "FAKE_VAGRANT_SLOW", "FAKE_VAGRANT_MANIFEST"):
-        monkeypatch.delenv(var, raising=False)
-    return FakeProject(write_project(tmp_path / "proj"), calls)

@@ -1,5 +1,6 @@
-"""Put a scripted stand-in for a tool first on PATH (pipeline-logic and UI tests; the
-real tools are exercised by the ``tools`` and ``vm`` tests)."""
+"""Scripted stand-ins for the external tools, one per tool (``vagrant.py``), and the way
+to put one first on PATH (pipeline-logic and UI tests; the real tools are exercised by the
+``tools`` and ``vm`` tests)."""
 
 from __future__ import annotations
 

@@ -8,21 +8,7 @@ from gaev_tui.screens import flow
 from gaev_tui.widgets.field import Field
 from gaev_tui.widgets.package_picker import PackagePicker
 from gaev_tui.wizard_state import WizardState
-from tests.tui.walk import choose, next_step, settle, tick_packages, type_in
-
-
-def note(screen, field_id: str) -> str:
-    return str(screen.query_one(f"#{field_id} .field-note").render())
-
-
-async def at_step(pilot, index: int, **answers) -> None:
-    """Open step ``index`` on answers (the rest fresh), as if walked to it."""
-    state = flow.fresh_state(pilot.app.catalog)
-    for key, value in answers.items():
-        setattr(state, key, value)
-    pilot.app.state = state
-    pilot.app.push_screen(flow.step_screen(index))
-    await settle(pilot)
+from tests.pilot import at_step, choose, next_step, note, settle, tick_packages, type_in
 
 
 async def test_os_step_defaults_and_provider_status(make):
