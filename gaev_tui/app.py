@@ -8,7 +8,6 @@ after the first screen is up, in a worker, as is the probe of the host's tools.
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from gaev_tui.hostfacts import HostFacts
     from gaev_tui.wizard_state import WizardState
 
-NOT_YET = "not available yet in this GAEV"
 BACKGROUND_DELAY_S = 0.5
 
 
@@ -128,25 +126,24 @@ class GaevApp(App[int]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
+    # The screens below import the box cache and build machinery: imported when first
+    # opened, so that Home starts without them.
     def open_box_cache(self) -> None:
-        self._push_optional("gaev_tui.screens.box_cache", "BoxCacheScreen", "The box cache")
+        from gaev_tui.screens.box_cache import BoxCacheScreen
+
+        self.push_screen(BoxCacheScreen())
 
     def open_builds(self) -> None:
         """The list of build jobs (running and finished)."""
-        self._push_optional("gaev_tui.screens.builds", "BuildsScreen", "Builds")
+        from gaev_tui.screens.builds import BuildsScreen
+
+        self.push_screen(BuildsScreen())
 
     def build_now(self, project: Path) -> None:
         """Start building a project the wizard wrote, on the build dashboard."""
-        self._push_optional("gaev_tui.screens.dashboard", "DashboardScreen", "Build now", project)
+        from gaev_tui.screens.dashboard import DashboardScreen
 
-    def _push_optional(self, module_name: str, class_name: str, label: str, *args: object) -> None:
-        """Screens other parts of GAEV provide: shown if this installation has them."""
-        try:
-            screen_class = getattr(importlib.import_module(module_name), class_name)
-        except (ModuleNotFoundError, AttributeError):
-            self.notify(f"{label}: {NOT_YET}.", title=label, severity="warning")
-            return
-        self.push_screen(screen_class(*args))
+        self.push_screen(DashboardScreen(project))
 
     # Command palette: every binding of the current screen is also a command -----------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 from gaev_tui.errors import ToolMissing
 
@@ -35,7 +36,8 @@ TOOLS: dict[str, Tool] = {
 
 # No update checks (they phone home and stall offline) and no colour codes in output
 # GAEV parses or shows: every run of vagrant and packer goes through this.
-QUIET_ENV = {"VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1", "VAGRANT_NO_COLOR": "1"}
+QUIET_ENV = {"VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1", "VAGRANT_NO_COLOR": "1",
+             "PACKER_NO_COLOR": "1"}
 
 
 def quiet_env(**extra: str) -> dict[str, str]:
@@ -74,3 +76,32 @@ def version(name: str, *args: str) -> str | None:
         return None
     text = (out.stdout or out.stderr).strip()
     return text.splitlines()[0] if text else None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check a tool made (``gaev validate``)."""
+
+    name: str  # what was checked, e.g. "ruby -c Vagrantfile"
+    status: str  # "ok", "failed", "skipped"
+    detail: str = ""  # the tool's output when it failed, or why it was skipped
+
+
+CHECK_TIMEOUT_S = 600
+
+
+def run_tool(name: str, argv: list[str], cwd: Path, label: str, env: dict[str, str] | None = None) -> CheckResult:
+    """Run one checking tool; a missing tool is a skip naming it, a non-zero exit a failure."""
+    path = which(argv[0])
+    if path is None:
+        tool = TOOLS.get(argv[0])
+        return CheckResult(label, "skipped", f"{argv[0]} not found; {tool.hint if tool else 'install it'}")
+    try:
+        proc = subprocess.run(
+            [path, *argv[1:]], cwd=cwd, capture_output=True, text=True, timeout=CHECK_TIMEOUT_S,
+            env=quiet_env(**(env or {})),
+        )
+    except subprocess.TimeoutExpired:
+        return CheckResult(label, "failed", f"{argv[0]} did not finish in {CHECK_TIMEOUT_S} s")
+    output = (proc.stdout + proc.stderr).strip()
+    return CheckResult(label, "ok" if proc.returncode == 0 else "failed", output if proc.returncode else "")

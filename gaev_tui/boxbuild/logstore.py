@@ -35,7 +35,9 @@ class LogWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file = open(self.path, "ab")  # noqa: SIM115 - lives as long as the job
         self.recent: deque[str] = deque(maxlen=ring)
-        self.lines_written = 0
+        # Lines in the file, those it held already included (the pre-flight's, written
+        # when the job was created): stages' line numbers are then true in the file.
+        self.lines_written = _count_lines(self.path)
         self._lock = threading.Lock()
 
     def write(self, stage: str, lines: list[str]) -> None:
@@ -54,6 +56,11 @@ class LogWriter:
         """Flush and close the file."""
         with self._lock:
             self._file.close()
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(PAGE), b""))
 
 
 def _decode(raw: bytes) -> str:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gaev_tui import paths, tools
-from gaev_tui.boxcache.text import human_bytes
 from gaev_tui.boxbuild import disk
 from gaev_tui.boxbuild.project import BuildProject
+from gaev_tui.boxbuild.stages import OK, PENDING, RUNNING, SKIPPED, Stage
+from gaev_tui.boxcache.scan import scan
+from gaev_tui.boxcache.text import human_bytes
 
 GIB = 1 << 30
 #: Guessed size of a base box not yet downloaded (a minimal Linux box is 0.5-2 GB).
@@ -71,6 +73,13 @@ class Estimate:
                 for label, amount in needs.items():
                     total[label] = total.get(label, 0) + amount
         return total
+
+    def still_needed(self, stages: list[Stage]) -> dict[str, int]:
+        """Per place, what a build with these stages will still write: what its stages
+        not yet over (ok or skipped) write, and nothing once the build is over."""
+        if stages and not any(s.state in (PENDING, RUNNING) for s in stages):
+            return self.remaining(set(self.per_stage))
+        return self.remaining({s.id for s in stages if s.state in (OK, SKIPPED)})
 
 
 # Tools ``vagrant package`` itself runs: bsdtar always, libguestfs + qemu-img for libvirt.
@@ -158,8 +167,6 @@ def image_store(project: BuildProject, run: Run) -> Path | None:
 
 def base_box_size(project: BuildProject) -> int | None:
     """Allocated size of the base box if Vagrant already has it, else None."""
-    from gaev_tui.boxcache.scan import scan
-
     boxes, _ = scan(paths.vagrant_home())
     sizes = [b.size_bytes for b in boxes if b.name == project.base_box_name and b.provider == project.provider
              and (project.base_box_version in (None, b.version))]

@@ -1,8 +1,9 @@
 """What a build needs to know about a generated project directory.
 
-Read from ``gaev.yaml`` (name, provider, options) and ``gaev.lock.json`` (what was
-resolved at generation: OS family, base box). Only the keys the build uses are read
-and checked here, so a project still builds after the catalogue it came from changed.
+``gaev.yaml`` is read by the one checked reader of specs (:mod:`gaev_tui.envspec`),
+against the catalogue in use: a bad value gets the file, line and field, exactly as
+``gaev generate`` and ``gaev validate`` say it. ``gaev.lock.json`` adds what was
+resolved at generation (OS family, the exact base box).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from gaev_tui import names
+from gaev_tui.catalog import Catalog
+from gaev_tui.envspec import Spec, load_spec
 from gaev_tui.errors import InputError, Location
 
 SPEC_FILE = "gaev.yaml"
@@ -25,6 +25,7 @@ class BuildProject:
     """A generated project, as far as building it goes."""
 
     dir: Path
+    spec: Spec = field(compare=False, repr=False)  # gaev.yaml, checked (GAEV's box records keep it)
     name: str
     provider: str
     driver: str | None = None  # libvirt: "kvm" or "qemu" (software emulation)
@@ -33,7 +34,6 @@ class BuildProject:
     base_box_name: str | None = None
     base_box_version: str | None = None
     family: str | None = None  # OS family: "windows" guests have no ssh manifest fetch
-    spec: dict = field(default_factory=dict, compare=False, repr=False)  # gaev.yaml as read
 
     @property
     def builds_dir(self) -> Path:
@@ -58,52 +58,25 @@ class BuildProject:
         return self.builds_dir / f"{self.stem}.manifest.json"
 
 
-def _field(value: object, field: str, file: Path, kind: type = str) -> object:
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise InputError(f"must be a {kind.__name__}", Location(str(file), None, field))
-    return value
-
-
-def load_project(directory: Path) -> BuildProject:
-    """Read a project directory; :class:`InputError` names the file and field at fault."""
+def load_project(directory: Path, catalog: Catalog | None = None) -> BuildProject:
+    """Read a project directory; :class:`InputError` names the file (line, field) at fault."""
     directory = Path(directory).absolute()
-    spec_path = directory / SPEC_FILE
     if not directory.is_dir():
         raise InputError("is not a directory (run 'gaev generate' first)", Location(str(directory)))
     for needed in ("Vagrantfile", SPEC_FILE):
         if not (directory / needed).is_file():
             raise InputError(f"has no {needed}: not a generated project (run 'gaev generate')", Location(str(directory)))
-    try:
-        spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise InputError(f"cannot be read: {str(exc).splitlines()[0]}", Location(str(spec_path), line + 1 if line is not None else None)) from None
-    if not isinstance(spec, dict):
-        raise InputError("must be a mapping with name, os and provider", Location(str(spec_path)))
-    name = _field(spec.get("name"), "name", spec_path)
-    if reason := names.project_name(name):
-        raise InputError(reason, Location(str(spec_path), None, "name"))
-    provider = _field(spec.get("provider"), "provider", spec_path)
-    options = spec.get("provider_options") or {}
-    _field(options, "provider_options", spec_path, dict)
-    driver = options.get("driver")
-    if driver is not None:
-        _field(driver, "provider_options.driver", spec_path)
-    resources = spec.get("resources") or {}
-    _field(resources, "resources", spec_path, dict)
-    disk = resources.get("disk_gb")
-    if disk is not None:
-        _field(disk, "resources.disk_gb", spec_path, int)
-    base = spec.get("base_box") or {}
-    _field(base, "base_box", spec_path, dict)
+    spec = load_spec(directory / SPEC_FILE, catalog)
     lock = _lock(directory / LOCK_FILE)
     lock_box = lock.get("base_box") if isinstance(lock.get("base_box"), dict) else {}
     family = (lock.get("os") or {}).get("family") if isinstance(lock.get("os"), dict) else None
+    driver = spec.provider_options.get("driver")
     return BuildProject(
-        dir=directory, name=name, provider=provider, driver=driver, disk_gb=disk,
-        base_box_build=base.get("build") if isinstance(base.get("build"), str) else None,
-        base_box_name=lock_box.get("name") or base.get("name"),
-        base_box_version=lock_box.get("version") or base.get("version"),
+        dir=directory, name=spec.name, provider=spec.provider,
+        driver=driver if isinstance(driver, str) else None, disk_gb=spec.resources.disk_gb,
+        base_box_build=spec.base_box.build,
+        base_box_name=lock_box.get("name") or spec.base_box.name,
+        base_box_version=lock_box.get("version") or spec.base_box.version,
         family=family if isinstance(family, str) else None,
         spec=spec,
     )

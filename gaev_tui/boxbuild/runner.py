@@ -15,14 +15,16 @@ from collections.abc import Callable
 from gaev_tui.boxbuild.jobs import Job, load_job
 from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.pipeline import Pipeline, Result
-from gaev_tui.boxbuild.project import load_project
+from gaev_tui.boxbuild.project import BuildProject, load_project
 from gaev_tui.errors import GaevError
 
 LineSink = Callable[[str, list[str], str], None]
 
 
-def run_job(job: Job, on_lines: LineSink | None = None, handle_signals: bool = True) -> Result | None:
-    """Run ``job``'s pipeline to the end, keeping ``state.json`` current.
+def run_job(job: Job, on_lines: LineSink | None = None, handle_signals: bool = True,
+            project: BuildProject | None = None) -> Result | None:
+    """Run ``job``'s pipeline to the end, keeping ``state.json`` current. ``project``:
+    the project already read (``gaev build`` in the foreground), else it is read here.
 
     Returns None (and marks the job failed) when the project cannot even be read.
     """
@@ -30,7 +32,7 @@ def run_job(job: Job, on_lines: LineSink | None = None, handle_signals: bool = T
     log = LogWriter(job.log_path)
     try:
         try:
-            project = load_project(job.project)
+            project = project or load_project(job.project)
         except GaevError as exc:
             log.write("gaev", [f"cannot build: {exc}"])
             job.status, job.message, job.finished = "failed", str(exc), time.time()

@@ -4,6 +4,7 @@ and the state each stage is in. :mod:`gaev_tui.boxbuild.pipeline` runs them."""
 from __future__ import annotations
 
 import shlex
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -55,19 +56,24 @@ def partial(path: Path) -> Path:
 
 
 def base_box_stages(project: BuildProject) -> list[Stage]:
-    """HOOK for the Packer issue: stages that build the base box with Packer.
+    """The stages that build the base box with Packer, before the VM.
 
-    Runs ``packer build`` in ``packer/``: on the JSON template if there is one, else on
-    the folder (HCL2 templates split over several ``*.pkr.hcl`` files). Adding the
-    resulting box to Vagrant under the name the Vagrantfile uses (``vagrant box add``)
-    is to be appended here when the Packer templates are wired in.
+    GAEV's generated HCL2 template (``packer/build.pkr.hcl``): ``packer build`` then
+    ``vagrant box add`` of the box under the name the Vagrantfile uses, both through
+    :mod:`gaev_tui.packer.stage` (which decides at run time what Packer can read, and
+    hashes the box it wrote). Any other ``packer/`` folder: ``packer build`` on its JSON
+    template, or on the folder (HCL2 templates split over several ``*.pkr.hcl`` files).
     """
     if (project.dir / "packer" / "build.pkr.hcl").exists():
-        # GAEV's generated HCL2 template: gaev_tui.packer.stage builds it (without the
-        # plugins file on Packer < 1.7) and adds the box to Vagrant with its checksum.
-        from gaev_tui.packer.stage import base_box_stages as packer_stages
-
-        return packer_stages(project)
+        me = [sys.executable, "-m", "gaev_tui.packer.stage"]
+        name = project.base_box_name or f"gaev/{project.name}-base"
+        # Where packer/variables.pkr.hcl has the vagrant post-processor write the box.
+        box = f"output/{project.name}-{project.provider}.box"
+        return [
+            Stage("base-box", "Build the base box (packer build)", [*me, "build"], tool="packer", cwd="packer"),
+            Stage("base-box-add", f"Add the base box to Vagrant as {name} (vagrant box add)",
+                  [*me, "add", name, project.provider, box], tool="vagrant", cwd="packer"),
+        ]
     templates = sorted((project.dir / "packer").glob("*.json"))
     argv = ["packer", "build", "-machine-readable", "-force", templates[0].name if templates else "."]
     return [Stage("base-box", "Build the base box (packer build)", argv, tool="packer", cwd="packer")]
@@ -98,6 +104,18 @@ def plan(project: BuildProject, keep_vm: bool = False) -> list[Stage]:
         destroy.state, destroy.detail = SKIPPED, "--keep-vm"
     stages.append(destroy)
     return stages
+
+
+def duration_text(seconds: float | None) -> str:
+    """``42s``, ``3:07``, ``1:02:03``: compact and stable in width per magnitude."""
+    if seconds is None:
+        return ""
+    whole = int(max(0.0, seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}" if minutes else f"{secs}s"
 
 
 class ToolText:

@@ -30,14 +30,8 @@ def _print(lines: list[str]) -> None:
     sys.stdout.flush()
 
 
-def _preflight_ok(project, assume_yes: bool) -> bool:
-    """Show the checks; errors stop, warnings ask (or need --yes off a terminal)."""
-    from gaev_tui.boxbuild.preflight import preflight, worst
-
-    checks = preflight(project)
-    _print([f"[preflight] {c.level}: {c.message}" + (f" (hint: {c.hint})" if c.hint and c.level != "ok" else "")
-            for c in checks])
-    level = worst(checks)
+def _go_ahead(level: str, assume_yes: bool) -> bool:
+    """Errors stop, warnings ask (or need --yes off a terminal)."""
     if level == "error":
         print("gaev: pre-flight checks failed; nothing was started", file=sys.stderr)
         return False
@@ -56,28 +50,29 @@ def _preflight_ok(project, assume_yes: bool) -> bool:
 
 
 def run(args) -> int:
-    from gaev_tui.boxbuild import jobs
-    from gaev_tui.boxbuild.project import load_project
+    from gaev_tui.boxbuild import start
+    from gaev_tui.boxbuild.logstore import log_line
     from gaev_tui.boxbuild.runner import run_job
 
-    project = load_project(args.dir)  # InputError: exit 2 with file and field
-    if not _preflight_ok(project, args.yes):
+    checked = start.check(args.dir)  # InputError: exit 2 with file, line and field
+    _print([log_line(start.PREFLIGHT, line) for line in checked.lines])
+    if not _go_ahead(checked.level, args.yes):
         return EXIT_FAILED
-    job = jobs.new_job(project.dir, project.name, project.provider, detached=args.detach, keep_vm=args.keep_vm)
     if args.detach:
-        pid = jobs.spawn_runner(job)
+        job, pid = start.start_detached(checked, keep_vm=args.keep_vm)
         _print([f"[gaev] started job {job.id} (pid {pid}) in the background",
                 f"[gaev] log: {job.log_path}", f"[gaev] follow it: gaev attach {job.id}"])
         return EXIT_OK
+    job = start.create_job(checked, detached=False, keep_vm=args.keep_vm)
     _print([f"[gaev] job {job.id}; log: {job.log_path}"])
     lock = threading.Lock()
 
     def on_lines(stage: str, lines: list[str], progress: str) -> None:
         if lines:
             with lock:
-                _print([f"[{stage}] {line}" for line in lines])
+                _print([log_line(stage, line) for line in lines])
 
-    result = run_job(job, on_lines)
+    result = run_job(job, on_lines, project=checked.project)
     if result is None:
         print(f"gaev: {job.message}", file=sys.stderr)
         return EXIT_FAILED

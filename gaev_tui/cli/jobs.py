@@ -81,41 +81,26 @@ def _exit_code(status: str) -> int:
 
 
 def run_attach(args) -> int:
-    from gaev_tui.boxbuild.logstore import LogReader
+    from gaev_tui.boxbuild.follow import JobFollower
 
     job = _find(args.job)
-    deadline = time.monotonic() + 30
-    while not job.log_path.exists():  # a runner that is just starting
-        if time.monotonic() > deadline or job.effective_status() not in ("starting", "running"):
-            raise GaevError(f"job {job.id} has no log ({job.effective_status()})")
-        time.sleep(0.1)
-    print(f"[gaev] job {job.id} ({job.effective_status()}); log: {job.log_path}", file=sys.stderr)
-    with LogReader(job.log_path) as reader:
-        _write([text for _, text in reader.tail(max(0, args.lines))])
+    follower = JobFollower(job.id)
+    try:
+        # A runner that is just starting has no log yet: wait a little for it.
+        opened = follower.wait_open(max(0, args.lines), every=0.1, timeout=30)
+        if opened is None:
+            raise GaevError(f"job {job.id} has no log ({follower.status})")
+        print(f"[gaev] job {job.id} ({follower.status}); log: {follower.reader.path}", file=sys.stderr)
+        _write([text for _, text in opened[0]])
         if args.no_follow:
-            return _exit_code(job.effective_status())
+            return _exit_code(follower.status)
         try:
-            return _follow(job, reader)
+            follower.follow(lambda update: _write(update.lines), lambda: False, every=0.2)
         except KeyboardInterrupt:
             print(f"\n[gaev] stopped following; the build goes on: gaev attach {job.id}", file=sys.stderr)
             return EXIT_OK
-
-
-def _follow(job, reader) -> int:
-    from gaev_tui.boxbuild import jobs
-
-    checked = 0.0
-    while True:
-        lines = reader.follow()
-        _write(lines)
-        if lines:
-            continue
-        if time.monotonic() - checked > 0.5:
-            checked = time.monotonic()
-            job = jobs.load_job(job.id) or job
-            status = job.effective_status()
-            if status in jobs.FINAL or status == "lost":
-                _write(reader.follow())
-                print(f"[gaev] job {job.id}: {status}" + (f" - {job.message}" if job.message else ""), file=sys.stderr)
-                return _exit_code(status)
-        time.sleep(0.2)
+    finally:
+        follower.close()
+    job = follower.job() or job
+    print(f"[gaev] job {job.id}: {follower.status}" + (f" - {job.message}" if job.message else ""), file=sys.stderr)
+    return _exit_code(follower.status)

@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 
 from gaev_tui import tools
-from gaev_tui.checks import CheckResult, run_tool
 from gaev_tui.packer.tool import knows_plugins_block, packer_version, template_for
+from gaev_tui.tools import CheckResult, run_tool
 
 # The types a preseed line may declare (debconf's, as d-i uses them).
 _PRESEED_TYPES = {"string", "boolean", "select", "multiselect", "password", "note", "text", "seen"}

@@ -10,7 +10,7 @@ from gaev_tui.catalog import Catalog, OsEntry, Provider
 from gaev_tui.errors import GaevError, InputError, Location
 from gaev_tui.packer import answers, osinfo, sources
 from gaev_tui.packer.hcl import attrs, string, strings
-from gaev_tui.render.templating import render, static_tree
+from gaev_tui.templating import render, static_tree
 from gaev_tui.envspec import Spec
 
 BUILDERS = ("virtualbox-iso", "qemu", "vmware-iso", "hyperv-iso", "parallels-iso")

@@ -1,5 +1,6 @@
-"""The base-box stages of ``gaev build``: ``packer build`` in the project's ``packer/``,
-then the box it wrote is added to Vagrant under the name the Vagrantfile uses.
+"""What the base-box stages of ``gaev build`` run: ``packer build`` in the project's
+``packer/``, then the box it wrote is added to Vagrant under the name the Vagrantfile
+uses (:func:`gaev_tui.boxbuild.stages.base_box_stages` plans them).
 
 Both stages run this module (``python -m gaev_tui.packer.stage build|add``), because
 each needs a decision at run time: which template Packer can read (Packer < 1.7 must
@@ -24,33 +25,10 @@ import sys
 import time
 from pathlib import Path
 
+from gaev_tui import tools
 from gaev_tui.boxbuild.checksum import sha256_file
-from gaev_tui.boxbuild.project import BuildProject
-from gaev_tui.boxbuild.stages import Stage
 from gaev_tui.fsutil import atomic_write
 from gaev_tui.packer.tool import knows_plugins_block, packer_version, template_for
-
-ENV = {"CHECKPOINT_DISABLE": "1", "PACKER_NO_COLOR": "1"}
-
-
-def box_file(project: BuildProject) -> str:
-    """The box ``packer build`` writes, relative to ``packer/`` (see variables.pkr.hcl)."""
-    return f"output/{project.name}-{project.provider}.box"
-
-
-def base_box_name(project: BuildProject) -> str:
-    return project.base_box_name or f"gaev/{project.name}-base"
-
-
-def base_box_stages(project: BuildProject) -> list[Stage]:
-    """The stages that build the base box and add it to Vagrant, in order."""
-    me = [sys.executable, "-m", "gaev_tui.packer.stage"]
-    name = base_box_name(project)
-    return [
-        Stage("base-box", "Build the base box (packer build)", [*me, "build"], env=dict(ENV), tool="packer", cwd="packer"),
-        Stage("base-box-add", f"Add the base box to Vagrant as {name} (vagrant box add)",
-              [*me, "add", name, project.provider, box_file(project)], tool="vagrant", cwd="packer"),
-    ]
 
 
 def _run(argv: list[str]) -> int:
@@ -117,5 +95,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.update(ENV)
+    os.environ.update(tools.QUIET_ENV)  # also when run by hand: no update checks, no colours
     sys.exit(main(sys.argv[1:]))

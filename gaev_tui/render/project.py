@@ -9,9 +9,10 @@ from gaev_tui import __version__
 from gaev_tui.catalog import Catalog
 from gaev_tui.errors import GaevError
 from gaev_tui.escape import ruby
-from gaev_tui.render import ansible
-from gaev_tui.render.templating import render, static_tree
 from gaev_tui.envspec import Spec, dump_spec
+from gaev_tui.packer.render import render_packer
+from gaev_tui.render import ansible
+from gaev_tui.templating import render, static_tree
 
 
 @dataclass(frozen=True)
@@ -140,18 +141,10 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
             if not role_files:
                 raise GaevError(f"GAEV's installation lacks the Ansible role '{role}' (templates/ansible/roles/{role})")
             files.update({f"ansible/roles/{path}": data for path, data in role_files.items()})
-    files.update(_extra_files(spec, catalog))
+    if spec.base_box.build == "packer":
+        files.update(render_packer(spec, catalog))
     files["gaev.lock.json"] = _lock(spec, catalog, box, roles, sorted([*files, "gaev.lock.json"]))
     return {path: (data.encode("utf-8") if isinstance(data, str) else data) for path, data in sorted(files.items())}
-
-
-def _extra_files(spec: Spec, catalog: Catalog) -> dict[str, str | bytes]:
-    """Files other parts of GAEV add (Packer templates when the base box is built)."""
-    if spec.base_box.build != "packer":
-        return {}
-    from gaev_tui.packer.render import render_packer  # only projects that build their base box
-
-    return render_packer(spec, catalog)
 
 
 def _lock(spec: Spec, catalog: Catalog, box: ResolvedBox, roles: list[str], files: list[str]) -> str:

@@ -15,7 +15,9 @@ from textual.worker import Worker, WorkerState
 
 from gaev_tui.boxbuild import jobs
 from gaev_tui.boxbuild.jobs import Job
-from gaev_tui.widgets.dashboard.sources import Sources, duration_text
+from gaev_tui.boxbuild.sources import Sources
+from gaev_tui.boxbuild.stages import duration_text
+from gaev_tui.screens.dashboard import DashboardScreen
 
 STATUS_STYLE = {"running": "bold yellow", "starting": "yellow", "ok": "green", "failed": "bold red",
                 "cancelled": "red", "lost": "bold magenta"}
@@ -97,8 +99,6 @@ class BuildsScreen(Screen):
             self._open(job_id)
 
     def _open(self, job_id: str) -> None:
-        from gaev_tui.screens.dashboard import DashboardScreen
-
         self.app.push_screen(DashboardScreen(job_id=job_id, sources=self.sources))
 
     def action_back(self) -> None:

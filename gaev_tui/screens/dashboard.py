@@ -18,14 +18,15 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.follow import OVER, JobFollower, Update
 from gaev_tui.boxbuild.jobs import Job
+from gaev_tui.boxbuild.project import BuildProject
+from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
 from gaev_tui.screens.preflight import start_build
 from gaev_tui.widgets.dashboard.disk_pane import DiskPane
-from gaev_tui.widgets.dashboard.follower import JobFollower, Update
 from gaev_tui.widgets.dashboard.job_title import JobTitle
 from gaev_tui.widgets.dashboard.log_pane import BuildLog, LogPane
-from gaev_tui.widgets.dashboard.sources import Sources
 from gaev_tui.widgets.dashboard.stages_pane import StagesPane
 from gaev_tui.widgets.dashboard.vm_pane import VmPane
 
@@ -53,6 +54,7 @@ class DashboardScreen(Screen):
         self.project_dir = Path(project_dir).absolute() if project_dir is not None else None
         self.job_id = job_id
         self.sources = sources or Sources()
+        self.project: BuildProject | None = None  # read by the start of the build (not when following)
         self.job: Job | None = None
         self.status = "starting"
 
@@ -81,9 +83,10 @@ class DashboardScreen(Screen):
         return self.query_one(LogPane)
 
     # Following the job ----------------------------------------------------------------
-    def follow_job(self, job_id: str) -> None:
-        """Show job ``job_id`` from its files (it exists, or its runner is starting)."""
-        self.job_id = job_id
+    def follow_job(self, job_id: str, project: BuildProject | None = None) -> None:
+        """Show job ``job_id`` from its files (it exists, or its runner is starting);
+        ``project``: the project it builds, when this screen started it."""
+        self.job_id, self.project = job_id, project
         self._follow(job_id, self.log_pane)
 
     @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
@@ -106,11 +109,11 @@ class DashboardScreen(Screen):
         first, was = self.job is None, self.status
         self.job, self.status = job, status
         if first:
-            self.query_one(DiskPane).watch_build(Path(job.project), self.sources, self._stages)
-            self.query_one(VmPane).watch_build(Path(job.project), job.provider, self.sources,
+            self.query_one(DiskPane).track_build(self.project or Path(job.project), self.sources, self._stages)
+            self.query_one(VmPane).track_build(Path(job.project), job.provider, self.sources,
                                                lambda: self.status in ("starting", "running"))
         self._tick()
-        if status != was and status in (*jobs.FINAL, "lost"):
+        if status != was and status in OVER:
             self.query_one(VmPane).stop()
             self.query_one(DiskPane).refresh_now()
             severity = "information" if status == "ok" else "error"

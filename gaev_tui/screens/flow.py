@@ -12,18 +12,13 @@ from textual.screen import Screen
 
 from gaev_tui.catalog import Catalog
 from gaev_tui.envspec import load_spec
-from gaev_tui.wizard_state import WizardState
+from gaev_tui.wizard_state import STEPS, WizardState
 
-_STEPS = (
-    ("os_provider", "OsProviderScreen"),
-    ("base_box", "BaseBoxScreen"),
-    ("packages", "PackagesScreen"),
-    ("apps", "AppsScreen"),
-    ("resources", "ResourcesScreen"),
-    ("review", "ReviewScreen"),
-    ("write", "WriteScreen"),
-)
-REVIEW = 5
+# One module per step in gaev_tui/screens/, its screen class named after it
+# (os_provider -> OsProviderScreen): the steps that edit the spec, in the order
+# wizard_state.STEPS gives them, then the review and the writing.
+_STEPS = (*STEPS, "review", "write")
+REVIEW = _STEPS.index("review")
 
 
 def count() -> int:
@@ -32,8 +27,9 @@ def count() -> int:
 
 def step_screen(index: int) -> Screen:
     """A new screen for step ``index`` (0-based); it reads the app's answers."""
-    module, name = _STEPS[index]
-    return getattr(importlib.import_module(f"gaev_tui.screens.{module}"), name)(index)
+    module = _STEPS[index]
+    screen_class = "".join(part.title() for part in module.split("_")) + "Screen"
+    return getattr(importlib.import_module(f"gaev_tui.screens.{module}"), screen_class)(index)
 
 
 def index_of(screen: Screen) -> int:

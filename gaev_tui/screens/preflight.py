@@ -12,10 +12,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from gaev_tui.boxbuild import jobs
-from gaev_tui.boxbuild.logstore import LogWriter
-from gaev_tui.boxbuild.preflight import Check, worst
-from gaev_tui.boxbuild.project import BuildProject, load_project
+from gaev_tui.boxbuild import start
+from gaev_tui.boxbuild.logstore import log_line
+from gaev_tui.boxbuild.preflight import Check
 from gaev_tui.widgets.confirm import ConfirmScreen
 
 MARK = {"ok": ("✓ ", "green"), "warn": ("! ", "bold yellow"), "error": ("✗ ", "bold red")}
@@ -57,49 +56,42 @@ class PreflightScreen(ConfirmScreen):
                 yield Static(check_text(check))
 
 
-# Starting a build from a screen ------------------------------------------------------
+# Starting a build from a screen: the core's start, with a modal and notifications ----
 def start_build(screen, project_dir: Path) -> None:
     """Pre-flight checks (in a thread), then ask on warnings, then start a detached job
-    that ``screen.follow_job(job_id)`` follows. Errors stop before anything starts."""
+    that ``screen.follow_job(job_id, project)`` follows. Errors stop before anything starts."""
     screen.run_worker(partial(_check, screen, project_dir), name="pre-flight checks", group="start",
                       thread=True, exclusive=True, exit_on_error=False)
 
 
 def _check(screen, project_dir: Path) -> None:
-    project = load_project(project_dir)  # bad input: the screen's worker handler says why
-    checks = screen.sources.preflight(project)
-    screen.app.call_from_thread(_checked, screen, project, checks)
+    checked = start.check(project_dir, screen.sources.preflight)  # bad input: the worker handler says why
+    screen.app.call_from_thread(_checked, screen, checked)
 
 
-def _checked(screen, project: BuildProject, checks: list[Check]) -> None:
-    lines = [f"{c.level}: {c.message}" + (f" (hint: {c.hint})" if c.hint and c.level != "ok" else "") for c in checks]
-    screen.log_pane.append([f"[preflight] {line}" for line in lines])
-    level = worst(checks)
-    if level == "error":
+def _checked(screen, checked: start.Checked) -> None:
+    screen.log_pane.append([log_line(start.PREFLIGHT, line) for line in checked.lines])
+    if checked.level == "error":
         screen.notify("Pre-flight checks failed (see the log); nothing was started.", title="Not started",
                       severity="error", timeout=15)
         return
 
     def answered(yes: bool | None) -> None:
         if yes:
-            _launch(screen, project, lines)
+            _launch(screen, checked)
         else:
             screen.notify("Not started.", title="Build")
 
-    if level == "warn":
-        screen.app.push_screen(PreflightScreen([c for c in checks if c.level != "ok"]), answered)
+    if checked.level == "warn":
+        screen.app.push_screen(PreflightScreen([c for c in checked.checks if c.level != "ok"]), answered)
     else:
-        _launch(screen, project, lines)
+        _launch(screen, checked)
 
 
-def _launch(screen, project: BuildProject, preflight_lines: list[str]) -> None:
+def _launch(screen, checked: start.Checked) -> None:
     def launch() -> None:
-        job = jobs.new_job(project.dir, project.name, project.provider, detached=True, keep_vm=False)
-        log = LogWriter(job.log_path)  # the job's log starts with what the checks found
-        log.write("preflight", preflight_lines)
-        log.close()
-        jobs.spawn_runner(job)
-        screen.app.call_from_thread(screen.follow_job, job.id)
+        job, _pid = start.start_detached(checked)
+        screen.app.call_from_thread(screen.follow_job, job.id, checked.project)
 
     screen.run_worker(launch, name="starting the build", group="start", thread=True, exclusive=True,
                       exit_on_error=False)

@@ -24,7 +24,7 @@ def gaev(*args, env=None, timeout=120, **kw):
 
 @pytest.fixture
 def project(fake_project):
-    write_project(fake_project.dir, provider="docker")
+    write_project(fake_project.dir, provider="vmware_desktop")
     return fake_project
 
 
@@ -33,9 +33,9 @@ def test_headless_build_streams_prefixed_lines_and_exits_0(project):
     assert done.returncode == 0, done.stderr
     out = done.stdout.splitlines()
     assert "[preflight] ok: vagrant-libvirt plugin installed" not in out  # not a libvirt project
-    assert "[up] $ vagrant up --provider=docker --machine-readable" in out
+    assert "[up] $ vagrant up --provider=vmware_desktop --machine-readable" in out
     assert "[up] ==> default: Machine booted and ready!" in out
-    assert out[-1].startswith("[gaev] built ") and (project.dir / "builds" / "demo-docker.box").exists()
+    assert out[-1].startswith("[gaev] built ") and (project.dir / "builds" / "demo-vmware_desktop.box").exists()
     (job,) = jobs.list_jobs()
     assert job.status == "ok" and [s["state"] for s in job.stages] == ["ok"] * 5
 
@@ -45,20 +45,25 @@ def test_failed_stage_exits_1_and_names_it(project):
     done = gaev("build", str(project.dir), env=env)
     assert done.returncode == 1
     assert "stage 'up' failed (exit code 1: up went wrong, badly)" in done.stderr
-    assert "build.log (from line 1)" in done.stderr
-    assert not (project.dir / "builds" / "demo-docker.box").exists()
+    # The log starts with the pre-flight's lines; the line named is where 'up' begins.
+    (job,) = jobs.list_jobs()
+    log = job.log_path.read_text().splitlines()
+    assert log[0].startswith("[preflight] ")
+    up = next(n for n, line in enumerate(log, 1) if line.startswith("[up] $ vagrant up"))
+    assert up > 1 and f"build.log (from line {up})" in done.stderr
+    assert not (project.dir / "builds" / "demo-vmware_desktop.box").exists()
 
 
 def test_bad_input_exits_2(project, tmp_path):
     assert gaev("build", str(tmp_path / "nowhere")).returncode == 2
-    (project.dir / "gaev.yaml").write_text("name: Not A Valid Name\nprovider: docker\n")
+    (project.dir / "gaev.yaml").write_text("name: Not A Valid Name\nos: ubuntu-22.04\nprovider: vmware_desktop\n")
     done = gaev("build", str(project.dir))
-    assert done.returncode == 2 and "gaev.yaml: name:" in done.stderr
+    assert done.returncode == 2 and "gaev.yaml:1: name:" in done.stderr
     assert gaev("attach", "no-such-job").returncode == 2
 
 
 def test_warnings_refuse_off_a_terminal_without_yes(project):
-    write_project(project.dir, provider="docker", extra="resources:\n  disk_gb: 100000000\n")
+    write_project(project.dir, provider="vmware_desktop", extra="resources:\n  disk_gb: 16384\n")
     done = gaev("build", str(project.dir))
     assert done.returncode == 1
     assert "[preflight] warn: not enough free disk" in done.stdout
@@ -111,12 +116,12 @@ def test_detached_build_to_the_end(project):
     assert done.returncode == 0
     follow = gaev("attach", "-n", "1000")
     assert follow.returncode == 0, follow.stderr
-    assert "[up] $ vagrant up --provider=docker --machine-readable" in follow.stdout
+    assert "[up] $ vagrant up --provider=vmware_desktop --machine-readable" in follow.stdout
     assert follow.stdout.splitlines()[-1].startswith("[gaev] built ")
 
 
 def test_dead_runner_shows_as_lost(project):
-    job = jobs.new_job(project.dir, "demo", "docker", detached=True, keep_vm=False)
+    job = jobs.new_job(project.dir, "demo", "vmware_desktop", detached=True, keep_vm=False)
     gone = subprocess.Popen(["true"])
     gone.wait()
     job.status, job.pid, job.pid_start = "running", gone.pid, "12345"
@@ -130,6 +135,20 @@ def test_dead_runner_shows_as_lost(project):
     job.pid_start = "1"  # same pid, another process (pid reuse)
     job.save()
     assert jobs.load_job(job.id).effective_status() == "lost"
+
+
+def test_attach_stops_on_a_dead_runner(project):
+    """gaev attach stops where the dashboard does: a runner gone without finishing."""
+    job = jobs.new_job(project.dir, "demo", "vmware_desktop", detached=True, keep_vm=False)
+    job.log_path.write_text("[up] $ vagrant up\n[up] ==> default: booting\n")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    job.status, job.pid, job.pid_start = "running", gone.pid, "12345"
+    job.save()
+    done = gaev("attach", job.id, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == ["[up] $ vagrant up", "[up] ==> default: booting"]
+    assert f"job {job.id}: lost" in done.stderr
 
 
 def test_runner_refuses_an_unknown_job():

@@ -63,14 +63,14 @@ def test_emulation_warns_and_missing_kvm_errors(fake_project, monkeypatch):
     (warn,) = by_level(pf.check_libvirt(project, answers()), "warn")
     assert "will be slow" in warn.message
     write_project(fake_project.dir)
-    (fake_project.dir / "gaev.yaml").write_text("name: demo\nprovider: libvirt\n")  # driver kvm (default)
+    (fake_project.dir / "gaev.yaml").write_text("name: demo\nos: ubuntu-22.04\nprovider: libvirt\n")  # driver kvm (default)
     monkeypatch.setattr(pf.os, "access", lambda path, mode: False)
     (error,) = by_level(pf.check_libvirt(load_project(fake_project.dir), answers()), "error")
     assert "KVM is not usable" in error.message and "driver: qemu" in error.hint
 
 
 def test_disk_shortfall_warns(fake_project):
-    write_project(fake_project.dir, extra="resources:\n  disk_gb: 100000000\n")
+    write_project(fake_project.dir, extra="resources:\n  disk_gb: 16384\n")
     (warn,) = pf.check_disk(load_project(fake_project.dir), answers())
     assert warn.level == "warn" and warn.message.startswith("not enough free disk for ")
     assert "project" in warn.message and "needed" in warn.message

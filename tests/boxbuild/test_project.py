@@ -24,9 +24,9 @@ def test_reads_spec_and_lock(tmp_path):
     ("spec", "field"),
     [
         ("name: Bad Name\nprovider: libvirt\n", "name"),
-        ("name: demo\nprovider: [libvirt]\n", "provider"),
-        ("name: demo\nprovider: libvirt\nresources:\n  disk_gb: lots\n", "resources.disk_gb"),
-        ("name: demo\nprovider: libvirt\nprovider_options: 3\n", "provider_options"),
+        ("name: demo\nos: ubuntu-22.04\nprovider: [libvirt]\n", "provider"),
+        ("name: demo\nos: ubuntu-22.04\nprovider: libvirt\nresources:\n  disk_gb: lots\n", "resources.disk_gb"),
+        ("name: demo\nos: ubuntu-22.04\nprovider: libvirt\nprovider_options: 3\n", "provider_options"),
     ],
 )
 def test_bad_fields_are_named(tmp_path, spec, field):

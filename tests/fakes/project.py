@@ -37,9 +37,8 @@ class FakeProject:
 def write_project(directory: Path, *, name="demo", provider="libvirt", extra="", family="debian") -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "Vagrantfile").write_text("Vagrant.configure('2') do |config|\nend\n")
-    (directory / "gaev.yaml").write_text(
-        f"name: {name}\nos: ubuntu-22.04\nprovider: {provider}\nprovider_options:\n  driver: qemu\n{extra}"
-    )
+    options = "provider_options:\n  driver: qemu\n" if provider == "libvirt" else ""
+    (directory / "gaev.yaml").write_text(f"name: {name}\nos: ubuntu-22.04\nprovider: {provider}\n{options}{extra}")
     lock = {"name": name, "os": {"family": family}, "base_box": {"name": "gaev/test", "version": None}}
     (directory / "gaev.lock.json").write_text(json.dumps(lock))
     return directory

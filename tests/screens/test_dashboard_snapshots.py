@@ -10,10 +10,11 @@ import pytest
 from textual.widgets import DataTable
 
 from gaev_tui.boxbuild.disk import DiskFree
+from gaev_tui.boxbuild.preflight import Estimate
+from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.boxbuild.vmstate import MachineStatus, VmInfo
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.dashboard import DashboardScreen
-from gaev_tui.widgets.dashboard.sources import Sources
 from tests.builds import T0, make_job
 from tests.pilot import ScreenApp, wait_for
 
@@ -30,7 +31,8 @@ def frozen(free_project: int = 50 * GIB) -> Sources:
 
     return Sources(
         clock=lambda: T0 + 163,
-        estimate=lambda project: (PLACES, {"VAGRANT_HOME": 4 * GIB, "project": 4 * GIB, "image store": 6 * GIB}),
+        estimate=lambda project: Estimate({"up": {"image store": 6 * GIB},
+                                           "package": {"VAGRANT_HOME": 4 * GIB, "project": 4 * GIB}}, PLACES),
         disks=disks,
         vm=lambda project, provider: VmInfo("running", "running (booted)", 2, 2048, "demo_default"),
         vagrant_status=lambda project: MachineStatus("running", "running", "The VM is running.", "libvirt"),

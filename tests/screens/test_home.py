@@ -69,15 +69,20 @@ async def test_open_refuses_a_bad_path_then_opens_a_spec(make, tmp_path):
         assert app.state.name == "lab" and app.state.apps == ["rstudio"] and app.state.memory_mb == "4096"
 
 
-async def test_optional_screens_say_when_they_are_missing(make):
+async def test_home_opens_the_screens_that_always_ship(make):
+    """No "not available yet" fallback: the box cache and the builds are part of GAEV
+    (a broken import there must fail loudly, not read as a missing feature)."""
     app = make()
     async with app.run_test() as pilot:
-        app._push_optional("gaev_tui.screens.no_such_screen", "Nothing", "Builds")
-        await pilot.pause()
-        assert any("not available yet" in n.message for n in app._notifications)
-        await pilot.press("c")  # the box cache screen exists in this GAEV
+        await pilot.press("c")
         await pilot.pause()
         assert type(app.screen).__name__ == "BoxCacheScreen"
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "BuildsScreen"
+        assert not any("not available yet" in n.message for n in app._notifications)
 
 
 async def test_help_and_palette_on_a_step(make):

@@ -55,3 +55,27 @@ async def test_unreadable_project_is_one_message(tmp_path):
         await wait_for(pilot, lambda: notes(app), what="an error message")
         assert "has no Vagrantfile: not a generated project" in notes(app)[0]
     assert jobs.list_jobs() == []
+
+
+async def test_a_tui_build_reads_the_project_once(fake_project, monkeypatch):
+    """The start reads gaev.yaml once; the Disk pane's estimate reuses that project (the
+    runner, another process, reads its own)."""
+    from gaev_tui.boxbuild import sources, start
+
+    reads = []
+
+    def counted(read):
+        def load(directory, *args):
+            reads.append(directory)
+            return read(directory, *args)
+        return load
+
+    monkeypatch.setattr(start, "load_project", counted(start.load_project))
+    monkeypatch.setattr(sources, "load_project", counted(sources.load_project))
+    app = ScreenApp(lambda: DashboardScreen(fake_project.dir, sources=quiet_sources()))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.status == "ok", what="the build")
+        await wait_for(pilot, lambda: "place" in str(screen.query_one("#disk").render()), what="the disk pane")
+        assert screen.project is not None and screen.project.dir == fake_project.dir
+    assert reads == [fake_project.dir]

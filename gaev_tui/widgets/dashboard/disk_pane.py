@@ -11,10 +11,12 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
-from gaev_tui.boxcache.text import human_bytes
 from gaev_tui.boxbuild.disk import DiskFree, shortfalls
+from gaev_tui.boxbuild.preflight import Estimate
+from gaev_tui.boxbuild.project import BuildProject
+from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.boxbuild.stages import Stage
-from gaev_tui.widgets.dashboard.sources import Sources, still_needed
+from gaev_tui.boxcache.text import human_bytes
 
 
 def disk_text(disks: list[DiskFree], needs: dict[str, int]) -> tuple[Text, bool]:
@@ -37,10 +39,11 @@ class DiskPane(Static):
     One line per place (the paths are in the log's pre-flight lines and the tooltip).
     """
 
-    def watch_build(self, project_dir: Path, sources: Sources, stages: Callable[[], list[Stage]]) -> None:
-        """Measure now and every ``sources.disk_every`` seconds."""
-        self._project, self._sources, self._stages = project_dir, sources, stages
-        self._plan: tuple[dict[str, Path], dict[str, int]] | None = None
+    def track_build(self, project: BuildProject | Path, sources: Sources, stages: Callable[[], list[Stage]]) -> None:
+        """Measure now and every ``sources.disk_every`` seconds (``project``: the one the
+        build started from, or the directory of a job followed from its files)."""
+        self._project, self._sources, self._stages = project, sources, stages
+        self._plan: Estimate | None = None
         self.refresh_now()
         self.set_interval(sources.disk_every, self.refresh_now)
 
@@ -52,12 +55,11 @@ class DiskPane(Static):
         try:
             if self._plan is None:
                 self._plan = self._sources.estimate(self._project)
-            places, needs = self._plan
-            disks = self._sources.disks(places)
+            disks = self._sources.disks(self._plan.places)
         except Exception as exc:  # noqa: BLE001 - shown in the pane, tried again next time
             self.app.call_from_thread(self.update, f"cannot measure: {exc}")
             return
-        self.app.call_from_thread(self.show, disks, still_needed(needs, stages))
+        self.app.call_from_thread(self.show, disks, self._plan.still_needed(stages))
 
     def show(self, disks: list[DiskFree], needs: dict[str, int]) -> None:
         """Redraw from a fresh measurement and the remaining needs per place."""

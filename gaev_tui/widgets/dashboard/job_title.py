@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Label
 
 from gaev_tui.boxbuild.jobs import Job
-from gaev_tui.widgets.dashboard.sources import duration_text
+from gaev_tui.boxbuild.stages import duration_text
 
 
 class JobTitle(Label):

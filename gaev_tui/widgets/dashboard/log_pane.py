@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Input, Log, Static
 from textual.worker import Worker, WorkerState
 
-from gaev_tui.widgets.dashboard.log_window import Lines, earlier_window
+from gaev_tui.boxbuild.log_window import Lines, earlier_window
 
 MAX_LINES = 10_000
 PAGE = 2_000

@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from gaev_tui.boxbuild.stages import Stage
-from gaev_tui.widgets.dashboard.sources import duration_text
+from gaev_tui.boxbuild.stages import Stage, duration_text
 
 #: state -> (mark, style)
 LOOK = {

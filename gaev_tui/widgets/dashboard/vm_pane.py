@@ -10,8 +10,8 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
+from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.boxbuild.vmstate import MachineStatus, VmInfo
-from gaev_tui.widgets.dashboard.sources import Sources
 
 STATE_STYLE = {"running": "bold green", "aborted": "bold red", "unknown": "yellow", "not_created": "dim"}
 VAGRANT_EVERY = 3  # ``vagrant status`` costs a Ruby start-up: every third refresh at most
@@ -42,7 +42,7 @@ class VmPane(Static):
     make the build fail. During the build the provider's own tool answers (no lock).
     """
 
-    def watch_build(self, project_dir: Path, provider: str, sources: Sources, building: Callable[[], bool]) -> None:
+    def track_build(self, project_dir: Path, provider: str, sources: Sources, building: Callable[[], bool]) -> None:
         """Ask now and every ``sources.vm_every`` seconds."""
         self._where, self._sources, self._building = (project_dir, provider), sources, building
         self._polls, self._vagrant = 0, None

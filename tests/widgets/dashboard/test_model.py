@@ -1,17 +1,24 @@
-"""The dashboard's UI-free helpers: remaining disk needs, durations, log windows, the
+"""The core behind the dashboard: remaining disk needs, durations, log windows, the
 job follower."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from gaev_tui.boxbuild.follow import JobFollower
+from gaev_tui.boxbuild.log_window import earlier_window
 from gaev_tui.boxbuild.logstore import LogReader
-from gaev_tui.widgets.dashboard.follower import JobFollower
-from gaev_tui.widgets.dashboard.log_window import earlier_window
-from gaev_tui.widgets.dashboard.sources import duration_text, still_needed
+from gaev_tui.boxbuild.preflight import Estimate
+from gaev_tui.boxbuild.stages import duration_text
 from tests.builds import make_job, stages, write_lines
 
 NEEDS = {"VAGRANT_HOME": 10, "project": 20, "image store": 30}
+# The pre-flight's shape: ``up`` writes the VM disk to the image store, ``package`` its
+# export under VAGRANT_HOME and the box into the project.
+ESTIMATE = Estimate({"up": {"image store": 30}, "package": {"VAGRANT_HOME": 10, "project": 20}},
+                    dict.fromkeys(NEEDS, Path("/")))
 
 
 @pytest.mark.parametrize(("running", "expected"), [
@@ -21,20 +28,20 @@ NEEDS = {"VAGRANT_HOME": 10, "project": 20, "image store": 30}
     ("checksum", {"VAGRANT_HOME": 0, "project": 0, "image store": 0}),
 ])
 def test_still_needed_drops_places_once_their_stages_are_over(running, expected):
-    assert still_needed(NEEDS, stages(running)) == expected
+    assert ESTIMATE.still_needed(stages(running)) == expected
 
 
 def test_still_needed_keeps_a_place_when_its_stage_failed():
     failed = stages("package")
     failed[2].state = "failed"
-    assert still_needed(NEEDS, failed)["project"] == 20
+    assert ESTIMATE.still_needed(failed)["project"] == 20
 
 
 def test_nothing_is_needed_once_the_build_is_over():
     over = stages(None)
     over[2].state, over[3].state = "failed", "skipped"
-    assert still_needed(NEEDS, over) == dict.fromkeys(NEEDS, 0)
-    assert still_needed(NEEDS, []) == NEEDS  # not started yet: everything
+    assert ESTIMATE.still_needed(over) == dict.fromkeys(NEEDS, 0)
+    assert ESTIMATE.still_needed([]) == NEEDS  # not started yet: everything
 
 
 @pytest.mark.parametrize(("seconds", "text"), [

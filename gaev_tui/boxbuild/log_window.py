@@ -1,8 +1,8 @@
-"""Pages of a build log around a window of lines, read from its file (UI-free).
+"""Pages of a build log around a window of lines, read from its file.
 
-The Log pane holds at most a few thousand lines; reading earlier ones goes back to the
-file through :class:`~gaev_tui.boxbuild.logstore.LogReader`, which only reads the pages
-it needs: scrolling back through a multi-GB log costs the same as through a small one.
+The dashboard's Log pane holds at most a few thousand lines; reading earlier ones goes
+back to the file through :class:`~gaev_tui.boxbuild.logstore.LogReader`, which only reads
+the pages it needs: scrolling back through a multi-GB log costs the same as through a small one.
 """
 
 from __future__ import annotations
