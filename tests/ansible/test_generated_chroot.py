@@ -15,7 +15,7 @@ from gaev_tui.catalog import load_catalog
 from gaev_tui.render import render_project
 from gaev_tui.envspec import parse_spec_text
 
-from .conftest import chroot_inventory, in_chroot, run_playbook
+from .chroot import chroot_inventory, in_chroot, run_playbook
 from .project import parse_recap
 
 pytestmark = pytest.mark.tools
