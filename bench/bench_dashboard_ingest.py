@@ -85,10 +85,10 @@ async def dashboard(project: Path, n: int, sampler: Sampler) -> dict:
     from textual.app import App
     from textual.binding import Binding
 
+    from gaev_tui.boxbuild.sources import Sources
     from gaev_tui.boxbuild.vmstate import VmInfo
     from gaev_tui.screens.dashboard import DashboardScreen
     from gaev_tui.widgets.dashboard.log_pane import LogPane
-    from gaev_tui.widgets.dashboard.sources import Sources
 
     arrivals: list[tuple[float, int]] = []
     original = LogPane.append

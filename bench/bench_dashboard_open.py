@@ -43,11 +43,12 @@ async def open_job(job_id: str, last_line: str) -> tuple[float, float]:
     from textual.app import App
 
     from gaev_tui.boxbuild.disk import DiskFree
+    from gaev_tui.boxbuild.preflight import Estimate
+    from gaev_tui.boxbuild.sources import Sources
     from gaev_tui.boxbuild.vmstate import VmInfo
     from gaev_tui.screens.dashboard import DashboardScreen
-    from gaev_tui.widgets.dashboard.sources import Sources
 
-    sources = Sources(estimate=lambda p: ({}, {}), disks=lambda places: [DiskFree("project", Path("/"), 1, 1, 1)],
+    sources = Sources(estimate=lambda p: Estimate({}, {}), disks=lambda places: [DiskFree("project", Path("/"), 1, 1, 1)],
                       vm=lambda p, prov: VmInfo("not_created"), vagrant_status=lambda p: None)
     app = App()
     async with app.run_test(size=(120, 40)) as pilot:

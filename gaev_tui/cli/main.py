@@ -22,6 +22,10 @@ COMMAND_MODULES = (
     "gaev_tui.cli.build",
     "gaev_tui.cli.jobs",
     "gaev_tui.cli.open",
+    "gaev_tui.cli.registry",
+    "gaev_tui.cli.publish",
+    "gaev_tui.cli.get",
+    "gaev_tui.cli.migrate",
 )
 
 

@@ -67,21 +67,34 @@ class BuildsScreen(Screen):
     def _fill(self, found: list[tuple[Job, str]]) -> None:
         self.jobs = found
         table = self.query_one(DataTable)
-        selected = self._selected()
-        table.clear()
-        now = self.sources.clock()
-        for job, status in found:
-            end = job.finished if job.finished is not None else (now if status in ("starting", "running") else None)
-            started = time.strftime("%m-%d %H:%M", time.localtime(job.created))
-            table.add_row(job.id, Text(status, style=STATUS_STYLE.get(status, "")), job.current_stage(),
-                          duration_text(end - job.created) if end else "", started, job.project, key=job.id)
-        ids = [job.id for job, _ in found]
-        if selected in ids:
-            table.move_cursor(row=ids.index(selected))
+        rows = [(job.id, self._cells(job, status)) for job, status in found]
+        if [key for key, _ in rows] == [row.key.value for row in table.ordered_rows]:
+            # Same jobs in the same order: change only the cells that changed, so the
+            # cursor stays put and column widths are not reset on every poll.
+            for key, cells in rows:
+                for (column, _), value in zip(COLUMNS, cells):
+                    if table.get_cell(key, column) != value:
+                        table.update_cell(key, column, value, update_width=True)
+        else:
+            selected = self._selected()
+            table.clear()
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
+            ids = [key for key, _ in rows]
+            if selected in ids:
+                table.move_cursor(row=ids.index(selected))
         running = sum(status in ("starting", "running") for _, status in found)
         self.query_one("#title", Label).update(
             f"Builds — {len(found)} job{'s' if len(found) != 1 else ''}, {running} running"
             + ("" if found else " (start one from the wizard's last step, or 'gaev build DIR')"))
+
+    def _cells(self, job: Job, status: str) -> tuple:
+        """The row of one job, in COLUMNS order."""
+        now = self.sources.clock()
+        end = job.finished if job.finished is not None else (now if status in ("starting", "running") else None)
+        started = time.strftime("%m-%d %H:%M", time.localtime(job.created))
+        return (job.id, Text(status, style=STATUS_STYLE.get(status, "")), job.current_stage(),
+                duration_text(end - job.created) if end else "", started, job.project)
 
     def _selected(self) -> str | None:
         table = self.query_one(DataTable)

@@ -22,6 +22,7 @@ MENU = (
     ("open", "Open a gaev.yaml or a project", "o"),
     ("boxes", "Box cache", "c"),
     ("builds", "Builds", "b"),
+    ("share", "Share a built box", "s"),
     ("quit", "Quit", "q"),
 )
 
@@ -33,6 +34,7 @@ class HomeScreen(Screen):
         Binding("o", "open", "Open"),
         Binding("c", "boxes", "Box cache"),
         Binding("b", "builds", "Builds"),
+        Binding("s", "share", "Share"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -70,3 +72,8 @@ class HomeScreen(Screen):
 
     def action_builds(self) -> None:
         self.app.open_builds()
+
+    def action_share(self) -> None:
+        from gaev_tui.screens.share import ShareScreen
+
+        self.app.push_screen(ShareScreen())

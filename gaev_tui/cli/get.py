@@ -1,0 +1,38 @@
+"""``gaev get URL|ORG/BOX``: add a published box with ``vagrant box add`` (checksum
+verified) and write a minimal project that runs it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from gaev_tui.errors import EXIT_OK
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("get", help="add a published box and write a project that runs it",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("ref", metavar="URL|ORG/BOX", help="a registry's metadata.json URL, or ORG/BOX from your sources")
+    p.add_argument("--version", help="default: the newest")
+    p.add_argument("--provider", help="default: any the version offers")
+    p.add_argument("--architecture", help="default: the box's default architecture")
+    p.add_argument("-o", "--output", type=Path, help="project directory (default: BOX)")
+    p.add_argument("--no-add", action="store_true", help="only write the project (vagrant up adds the box)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from gaev_tui.registry import get, sources
+
+    chosen = get.choose(args.ref, sources.load(), args.version, args.provider, args.architecture)
+    dest = args.output or Path(chosen.name.split("/")[1])
+    files = get.project_files(chosen)
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        get.write_new_project(files, dest)  # raises the one-line refusal before any download
+    if not args.no_add:
+        print(f"[get] vagrant box add {chosen.name} {chosen.version} ({chosen.provider})", file=sys.stderr)
+        get.add_box(chosen, on_line=lambda line: print(f"[vagrant] {line}", file=sys.stderr))
+    get.write_new_project(files, dest)
+    print(f"gaev: {chosen.name} {chosen.version} ({chosen.provider}) is ready in {dest}")
+    print(f"next: cd {dest} && vagrant up --provider={chosen.provider}")
+    return EXIT_OK

@@ -1,0 +1,91 @@
+"""Reading a published registry the way its users reach it: by URL (``https://``,
+``http://`` or ``file://``), with size limits and timeouts, never blocking on a special
+file. Used by ``gaev get`` and ``gaev registry rebuild``."""
+
+from __future__ import annotations
+
+import os
+import stat
+import urllib.parse
+import urllib.request
+
+from gaev_tui.errors import GaevError, InputError
+from gaev_tui.registry import metadata
+
+TIMEOUT_S = 20
+MAX_FILE = 8 * 1024 * 1024
+
+
+class Unreachable(GaevError):
+    """The registry did not answer, or has no such file."""
+
+
+def fetch(url: str, limit: int = MAX_FILE) -> bytes:
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme == "file":
+        path = urllib.parse.unquote(parsed.path)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            raise Unreachable(f"{url}: {exc.strerror}") from None
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputError(f"{url}: not a regular file")
+            data = handle.read(limit + 1)
+    elif parsed.scheme in ("http", "https"):
+        try:
+            with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp:  # noqa: S310 - scheme checked
+                data = resp.read(limit + 1)
+        except OSError as exc:  # URLError, HTTPError, timeouts
+            raise Unreachable(f"{url}: {getattr(exc, 'reason', None) or exc}") from None
+    else:
+        raise InputError(f"{url}: a registry URL starts with https://, http:// or file://")
+    if len(data) > limit:
+        raise InputError(f"{url}: larger than {limit // (1024 * 1024)} MiB")
+    return data
+
+
+def metadata_url(ref: str, sources: list[str]) -> str:
+    """``ORG/BOX`` is looked up in the user's registry sources; a URL is used as given
+    (a registry's ``…/ORG/BOX/metadata.json`` or the box's directory)."""
+    if "://" in ref:
+        return ref if ref.endswith(".json") else ref.rstrip("/") + "/metadata.json"
+    metadata.check_box_name(ref)
+    for base in sources:
+        url = f"{base.rstrip('/')}/{ref}/metadata.json"
+        try:
+            fetch(url, metadata.MAX_BYTES)
+            return url
+        except (Unreachable, InputError):
+            continue
+    where = ", ".join(sources) or "none yet"
+    raise InputError(f"{ref}: not found in your registry sources ({where}); add one with "
+                     "'gaev registry add-source URL' or give the metadata.json URL")
+
+
+def read_metadata(url: str) -> dict:
+    return metadata.parse(fetch(url, metadata.MAX_BYTES), url)
+
+
+def choose(meta: dict, version: str | None, provider: str | None, architecture: str | None) -> tuple[dict, dict]:
+    """The version entry and provider entry to use (the newest version by default)."""
+    from gaev_tui.boxcache import versions
+
+    entries = sorted(meta["versions"], key=lambda v: versions.sort_key(v["version"]), reverse=True)
+    for entry in entries:
+        if version and entry["version"] != version:
+            continue
+        for prov in reversed(entry["providers"]):  # the default architecture is listed last
+            if provider and prov["name"] != provider:
+                continue
+            if architecture and prov.get("architecture", metadata.DEFAULT_ARCHITECTURE) != architecture:
+                continue
+            return entry, prov
+    wanted = " ".join(x for x in (version, provider, architecture) if x) or "any box"
+    raise InputError(f"{meta['name']}: no published version matches {wanted} "
+                     f"(versions: {', '.join(v['version'] for v in entries) or 'none'})")
+
+
+def version_file_url(prov: dict, name: str) -> str:
+    """A record published beside a box file (same directory)."""
+    return prov["url"].rsplit("/", 1)[0] + "/" + urllib.parse.quote(name)

@@ -1,0 +1,221 @@
+"""A registry on an S3-compatible bucket/prefix (AWS, Ceph RGW, MinIO, SeaweedFS...).
+
+- Objects are public-read through the bucket's policy or a reverse proxy, never
+  presigned: a presigned URL is bound to GET and expires, and Vagrant first sends HEAD.
+- ``metadata.json`` is put with ``ContentType: application/json``: Vagrant HEADs the URL
+  and takes anything else for a box archive.
+- Boxes go up in multipart parts sent in parallel while the file is read once and
+  hashed; each part carries its SHA-256 so the server refuses a corrupted part, and the
+  object's composite checksum is compared in ``verify``. A failed or interrupted upload
+  is aborted (a SIGKILL leaves an invisible incomplete upload, which the next publish
+  under the same prefix aborts).
+- ``replace`` is a conditional PUT (``If-Match`` the ETag read before, or
+  ``If-None-Match: *``): a concurrent publisher's write is never overwritten.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from gaev_tui.registry.stores import Conflict, Progress, StoreError, Uploaded, _key_parts
+
+PART = 16 * 1024 * 1024  # S3 allows 10,000 parts: 160 GB at this size
+WORKERS = 4
+STALE_UPLOAD_S = 3600
+
+
+def _b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode("ascii")
+
+
+class S3Store:
+    scheme = "s3"
+
+    def __init__(self, bucket: str, prefix: str, client=None) -> None:
+        if not bucket:
+            raise StoreError("s3:// registry needs a bucket: s3://BUCKET/PREFIX")
+        self.bucket, self.prefix = bucket, prefix
+        self._client = client
+
+    def __str__(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+
+    @property
+    def client(self):
+        if self._client is None:
+            import boto3
+            from botocore.config import Config
+
+            # Standard retries, short timeouts: an unreachable endpoint is one clear line.
+            self._client = boto3.client("s3", config=Config(connect_timeout=5, read_timeout=60,
+                                                            retries={"max_attempts": 3, "mode": "standard"}))
+        return self._client
+
+    def _key(self, key: str) -> str:
+        _key_parts(key)
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _call(self, what: str, fn, *args, **kwargs):
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+        try:
+            return fn(*args, **kwargs)
+        except NoCredentialsError:
+            raise StoreError(f"{self}: no S3 credentials (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+                             "AWS_SECRET_ACCESS_KEY)") from None
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("PreconditionFailed", "ConditionalRequestConflict", "412"):
+                raise Conflict(f"{self}: {what}: changed by someone else meanwhile") from None
+            if code in ("NoSuchKey", "404", "NotFound"):
+                raise FileNotFoundError(what) from None
+            message = exc.response.get("Error", {}).get("Message", "") or code
+            raise StoreError(f"{self}: {what}: {code}: {message}") from None
+        except BotoCoreError as exc:
+            raise StoreError(f"{self}: {what}: {exc}") from None
+
+    def exists(self) -> bool:
+        self._call("head bucket", self.client.head_bucket, Bucket=self.bucket)
+        return True
+
+    def create(self) -> None:
+        try:
+            self._call("head bucket", self.client.head_bucket, Bucket=self.bucket)
+        except FileNotFoundError:
+            self._call("create bucket", self.client.create_bucket, Bucket=self.bucket)
+
+    def read(self, key: str, limit: int) -> tuple[bytes, str] | None:
+        try:
+            got = self._call(f"get {key}", self.client.get_object, Bucket=self.bucket, Key=self._key(key))
+        except FileNotFoundError:
+            return None
+        with got["Body"] as body:
+            data = body.read(limit + 1)
+        return data, got["ETag"]
+
+    def size(self, key: str) -> int | None:
+        try:
+            head = self._call(f"head {key}", self.client.head_object, Bucket=self.bucket, Key=self._key(key))
+        except FileNotFoundError:
+            return None
+        return head["ContentLength"]
+
+    def age(self, key: str) -> float:
+        head = self._call(f"head {key}", self.client.head_object, Bucket=self.bucket, Key=self._key(key))
+        return time.time() - head["LastModified"].timestamp()
+
+    def replace(self, key: str, data: bytes, content_type: str, expect: str | None) -> None:
+        condition = {"IfMatch": expect} if expect else {"IfNoneMatch": "*"}
+        self._call(f"put {key}", self.client.put_object, Bucket=self.bucket, Key=self._key(key), Body=data,
+                   ContentType=content_type, **condition)
+
+    def create_only(self, key: str, data: bytes, content_type: str) -> bool:
+        try:
+            self.replace(key, data, content_type, None)
+        except Conflict:
+            return False
+        return True
+
+    def upload(self, key: str, source: Path, progress: Progress | None = None) -> Uploaded:
+        self._abort_stale(key)
+        size = Path(source).stat().st_size
+        if size <= PART:
+            data = Path(source).read_bytes()
+            digest = hashlib.sha256(data).digest()
+            self._call(f"put {key}", self.client.put_object, Bucket=self.bucket, Key=self._key(key), Body=data,
+                       ContentType="application/octet-stream", ChecksumSHA256=_b64(digest), IfNoneMatch="*")
+            if progress:
+                progress(size)
+            return Uploaded(digest.hex(), size, _b64(digest))
+        return self._multipart(key, Path(source), progress)
+
+    def _multipart(self, key: str, source: Path, progress: Progress | None) -> Uploaded:
+        target = self._key(key)
+        upload_id = self._call(f"start upload of {key}", self.client.create_multipart_upload, Bucket=self.bucket,
+                               Key=target, ContentType="application/octet-stream",
+                               ChecksumAlgorithm="SHA256")["UploadId"]
+        whole, part_digests, parts, sent = hashlib.sha256(), [], {}, 0
+        lock = threading.Lock()
+
+        def send(number: int, chunk: bytes, digest: bytes) -> None:
+            nonlocal sent
+            done = self._call(f"part {number} of {key}", self.client.upload_part, Bucket=self.bucket, Key=target,
+                              UploadId=upload_id, PartNumber=number, Body=chunk, ChecksumSHA256=_b64(digest))
+            with lock:
+                parts[number] = {"PartNumber": number, "ETag": done["ETag"], "ChecksumSHA256": _b64(digest)}
+                sent += len(chunk)
+                if progress:
+                    progress(sent)
+
+        try:
+            with open(source, "rb") as handle, ThreadPoolExecutor(WORKERS) as pool:
+                pending, number = set(), 0
+                while chunk := handle.read(PART):
+                    number += 1
+                    whole.update(chunk)
+                    digest = hashlib.sha256(chunk).digest()
+                    part_digests.append(digest)
+                    pending.add(pool.submit(send, number, chunk, digest))
+                    # At most WORKERS + 1 parts in memory: wait before reading more.
+                    while len(pending) > WORKERS:
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            future.result()
+                for future in pending:
+                    future.result()
+            ordered = [parts[n] for n in sorted(parts)]
+            self._call(f"finish upload of {key}", self.client.complete_multipart_upload, Bucket=self.bucket,
+                       Key=target, UploadId=upload_id, MultipartUpload={"Parts": ordered}, IfNoneMatch="*")
+        except BaseException:
+            try:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=target, UploadId=upload_id)
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                pass
+            raise
+        composite = _b64(hashlib.sha256(b"".join(part_digests)).digest()) + f"-{len(part_digests)}"
+        return Uploaded(whole.hexdigest(), sent, composite)
+
+    def _abort_stale(self, key: str) -> None:
+        """Abort incomplete uploads of this key left by a killed publisher (older than an hour)."""
+        target = self._key(key)
+        try:
+            listed = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=target)
+        except Exception:  # noqa: BLE001 - listing is best effort; the upload reports real errors
+            return
+        for upload in listed.get("Uploads", []):
+            started = upload.get("Initiated")
+            if upload.get("Key") == target and started and time.time() - started.timestamp() > STALE_UPLOAD_S:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=target, UploadId=upload["UploadId"])
+
+    def verify(self, key: str, uploaded: Uploaded) -> None:
+        head = self._call(f"head {key}", self.client.head_object, Bucket=self.bucket, Key=self._key(key),
+                          ChecksumMode="ENABLED")
+        if head["ContentLength"] != uploaded.size:
+            raise StoreError(f"{self}/{key}: {head['ContentLength']} bytes landed, {uploaded.size} were sent")
+        landed = head.get("ChecksumSHA256")
+        if landed is None:
+            raise StoreError(f"{self}/{key}: the server keeps no SHA-256 checksum; cannot verify what landed")
+        if landed != uploaded.landed_checksum:
+            raise StoreError(f"{self}/{key}: checksum {landed} where {uploaded.landed_checksum} was sent")
+
+    def delete(self, key: str) -> None:
+        self._call(f"delete {key}", self.client.delete_object, Bucket=self.bucket, Key=self._key(key))
+
+    def keys(self, suffix: str) -> list[str]:
+        found, token = [], None
+        base = f"{self.prefix}/" if self.prefix else ""
+        while True:
+            kwargs = {"Bucket": self.bucket, "Prefix": base, **({"ContinuationToken": token} if token else {})}
+            page = self._call("list", self.client.list_objects_v2, **kwargs)
+            found += [o["Key"][len(base):] for o in page.get("Contents", []) if o["Key"].endswith(suffix)]
+            if not page.get("IsTruncated"):
+                return sorted(found)
+            token = page["NextContinuationToken"]
+
+    def default_url(self) -> str | None:
+        return None  # S3 endpoints differ: the public URL must be given at init
