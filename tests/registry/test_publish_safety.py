@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.registry.conftest import make_box
+from tests.registry.helpers import make_box
 from tests.registry.helpers import ROOT, gaev
 
 

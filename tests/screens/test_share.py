@@ -7,7 +7,7 @@ import json
 
 from textual.widgets import Input, Static
 
-from tests.registry.conftest import make_box
+from tests.registry.helpers import make_box
 from tests.registry.helpers import gaev
 
 
