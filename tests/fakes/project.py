@@ -11,7 +11,7 @@ from pathlib import Path
 FAKE_VAGRANT = Path(__file__).parent / "vagrant.py"
 #: Set per test by the fixture; tests set them to script the fake (see vagrant.py).
 SCRIPT_VARIABLES = ("FAKE_VAGRANT_FAIL", "FAKE_VAGRANT_SLOW", "FAKE_VAGRANT_LINES", "FAKE_VAGRANT_MANIFEST",
-                    "FAKE_VAGRANT_PLUGINS")
+                    "FAKE_VAGRANT_PLUGINS", "FAKE_VAGRANT_REPLAY")
 
 
 @dataclass

@@ -12,6 +12,8 @@ FAKE_VAGRANT_LINES     how many more lines ``up`` prints (default 0)
 FAKE_VAGRANT_MANIFEST  what ``ssh -c`` prints (default: a small valid manifest)
 FAKE_VAGRANT_PLUGINS   the plugins ``plugin list`` names, comma-separated (default:
                        vagrant-libvirt; empty: none)
+FAKE_VAGRANT_REPLAY    ``COMMAND=FILE``: that sub-command prints FILE (output captured from
+                       the real Vagrant) and exits 1
 """
 
 import json
@@ -60,6 +62,10 @@ record("FAKE_VAGRANT_CALLS", json.dumps(argv))
 record("FAKE_VAGRANT_PIDS", str(os.getpid()))
 signal.signal(signal.SIGINT, on_sigint)
 
+replay_command, _, replay_file = os.environ.get("FAKE_VAGRANT_REPLAY", "").partition("=")
+if replay_command == command:
+    sys.stdout.write(Path(replay_file).read_text())
+    sys.exit(1)
 if os.environ.get("FAKE_VAGRANT_FAIL") == command:
     say("error", f"{command} went wrong, badly")
     print(f"{int(time.time())},,error-exit,Vagrant::Errors::Fake,{command} went wrong%!(VAGRANT_COMMA) badly", flush=True)
