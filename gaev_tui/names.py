@@ -7,6 +7,9 @@ import re
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+# Patterns are applied with ``fullmatch``: ``match`` with ``$`` also accepts a trailing
+# newline, which would reach file names, the Vagrantfile and Packer's boot command.
+
 # RFC 1123 host name: labels of letters, digits and inner hyphens, 63 chars each.
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 # Debian policy 5.6.1: lower case letters, digits, + - . ; at least two chars, starts alnum.
@@ -29,19 +32,21 @@ def hostname(value: str) -> str | None:
     if len(value) > 253:
         return "is longer than 253 characters"
     for label in value.split("."):
-        if not _HOST_LABEL.match(label):
+        if not _HOST_LABEL.fullmatch(label):
             return "must be letters, digits and hyphens (no leading/trailing hyphen), dot-separated"
     return None
 
 
 def project_name(value: str) -> str | None:
-    if not _PROJECT.match(value):
+    if not _PROJECT.fullmatch(value):
         return "must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
     return None
 
 
 def python_requirement(value: str) -> str | None:
     """A PEP 508 requirement without URLs or markers (they'd escape our pinning)."""
+    if not value.isprintable():  # packaging accepts a trailing newline
+        return "must be one line of printable text"
     try:
         req = Requirement(value)
     except InvalidRequirement as exc:
@@ -54,37 +59,37 @@ def python_requirement(value: str) -> str | None:
 
 
 def debian_package(value: str) -> str | None:
-    if not _DEBIAN.match(value):
+    if not _DEBIAN.fullmatch(value):
         return "is not a Debian package name (lower-case letters, digits, '+', '-', '.'; optional =VERSION)"
     return None
 
 
 def r_package(value: str) -> str | None:
-    if not _R.match(value):
+    if not _R.fullmatch(value):
         return "is not an R package name (letters, digits and '.', starting with a letter; optional @VERSION)"
     return None
 
 
 def choco_package(value: str) -> str | None:
-    if not _CHOCO.match(value):
+    if not _CHOCO.fullmatch(value):
         return "is not a Chocolatey package id (letters, digits, '.', '-', '_'; optional @VERSION)"
     return None
 
 
 def box_name(value: str) -> str | None:
-    if not _BOX.match(value):
+    if not _BOX.fullmatch(value):
         return "is not a Vagrant box name (like 'bento/ubuntu-22.04')"
     return None
 
 
 def timezone(value: str) -> str | None:
-    if not _TIMEZONE.match(value):
+    if not _TIMEZONE.fullmatch(value):
         return "is not a time zone name (like 'Europe/Paris' or 'UTC')"
     return None
 
 
 def locale(value: str) -> str | None:
-    if not _LOCALE.match(value):
+    if not _LOCALE.fullmatch(value):
         return "is not a locale name (like 'fr_FR.UTF-8' or 'C.UTF-8')"
     return None
 

@@ -143,7 +143,9 @@ def _text(value: Any) -> str:
 
 def _number(text: str) -> int | str:
     text = text.strip()
-    return int(text) if text.isdigit() else text
+    # ASCII digits only ('²' is a digit to isdigit, not to int), and short: Python refuses
+    # to convert 4,300 digits; a long one stays text and is refused as not a number.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else text
 
 
 def _items(text: str, sep: str) -> list[str]:

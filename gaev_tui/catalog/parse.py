@@ -29,7 +29,7 @@ def build(doc: Document, sources: tuple[str, ...]) -> Catalog:
 
 def _ids(doc: Document, section: str) -> list[str]:
     for entry_id in doc.data[section]:
-        if not _ID.match(entry_id):
+        if not _ID.fullmatch(entry_id):
             raise doc.error((section, entry_id), "ids must be lower-case letters, digits, '.', '_' or '-'")
     return list(doc.data[section])
 
@@ -88,7 +88,7 @@ def _os(f: Fields, oid: str, providers: dict[str, Provider]) -> OsEntry:
     if (iso_f := f.sub("iso")) is not None:
         iso_f.only(("url", "checksum", "install"))
         checksum = iso_f.text("checksum")
-        if not _CHECKSUM.match(checksum):
+        if not _CHECKSUM.fullmatch(checksum):
             raise iso_f.error(("checksum",), "must be 'sha256:<64 hex>' (or sha512:, or file:<url>)")
         iso = Iso(iso_f.text("url"), checksum, _choice(iso_f, "install", INSTALL_KINDS))
     return OsEntry(

@@ -8,8 +8,10 @@ the terminal); follow it with ``gaev attach``.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+from pathlib import Path
 
 from gaev_tui.errors import EXIT_FAILED, EXIT_OK
 
@@ -22,6 +24,9 @@ def register(subparsers) -> None:
     p.add_argument("--keep-vm", action="store_true", help="do not destroy the build VM at the end")
     p.add_argument("--detach", action="store_true", help="run in the background; follow with 'gaev attach'")
     p.add_argument("--yes", "-y", action="store_true", help="go on despite pre-flight warnings (needed off a terminal)")
+    p.add_argument("--ci", action="store_true",
+                   help="CI mode (default when CI=true): stage sections GitLab and GitHub fold")
+    p.add_argument("--junit", metavar="FILE", type=Path, help="write a JUnit XML report, one test case per stage")
     p.set_defaults(func=run)
 
 
@@ -50,13 +55,20 @@ def _go_ahead(level: str, assume_yes: bool) -> bool:
 
 
 def run(args) -> int:
-    from gaev_tui.boxbuild import start
+    from gaev_tui.boxbuild import jobs, start
+    from gaev_tui.boxbuild.ci_report import Sections, ci_service, junit_xml
     from gaev_tui.boxbuild.logstore import log_line
+    from gaev_tui.boxbuild.stages import FAILED, Stage, plan
     from gaev_tui.boxbuild.runner import run_job
+    from gaev_tui.fsutil import atomic_write
 
     checked = start.check(args.dir)  # InputError: exit 2 with file, line and field
     _print([log_line(start.PREFLIGHT, line) for line in checked.lines])
     if not _go_ahead(checked.level, args.yes):
+        if args.junit:  # the CI's test view still says what stopped the build
+            refused = Stage("preflight", "pre-flight checks", state=FAILED, duration=0.0,
+                            detail="; ".join(line for line in checked.lines if not line.startswith("ok")))
+            atomic_write(args.junit, junit_xml(checked.project.name, [refused]))
         return EXIT_FAILED
     if args.detach:
         job, pid = start.start_detached(checked, keep_vm=args.keep_vm)
@@ -66,13 +78,26 @@ def run(args) -> int:
     job = start.create_job(checked, detached=False, keep_vm=args.keep_vm)
     _print([f"[gaev] job {job.id}; log: {job.log_path}"])
     lock = threading.Lock()
+    ci = args.ci or os.environ.get("CI") == "true"
+    sections = Sections(ci_service(), lambda text: _print([text]))
+    titles = {stage.id: stage.title for stage in plan(checked.project, keep_vm=args.keep_vm)}
 
     def on_lines(stage: str, lines: list[str], progress: str) -> None:
         if lines:
             with lock:
+                if ci and stage in titles:
+                    sections.enter(stage, f"{stage}: {titles[stage]}")
+                elif ci:  # GAEV's own summary lines sit outside every stage's section
+                    sections.close()
                 _print([log_line(stage, line) for line in lines])
 
-    result = run_job(job, on_lines, project=checked.project)
+    try:
+        result = run_job(job, on_lines, project=checked.project)
+    finally:
+        sections.close()
+        if args.junit:
+            done = jobs.load_job(job.id) or job
+            atomic_write(args.junit, junit_xml(checked.project.name, done.stage_objects(), done.message))
     if result is None:
         print(f"gaev: {job.message}", file=sys.stderr)
         return EXIT_FAILED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 
@@ -16,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from gaev_tui.catalog import load_catalog
     from gaev_tui.render import render_project, write_project
     from gaev_tui.envspec import load_spec
@@ -24,9 +27,25 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec, catalog)
     files = render_project(spec, catalog)
     dest = args.output or Path(spec.name)
-    changes = write_project(files, dest, force=args.force)
-    counts = {status: sum(c.status == status for c in changes) for status in ("added", "changed", "removed")}
+    source = args.spec / "gaev.yaml" if args.spec.is_dir() else args.spec
+    shell_inside = _inside(dest) and dest.is_dir()
+    changes = write_project(files, dest, force=args.force, spec_source=source)
+    for change in changes:
+        if change.status == "kept":
+            print(f"gaev: kept {change.path} as {change.kept_as}: GAEV did not write it, or it was changed since",
+                  file=sys.stderr)
+    counts = {status: sum(c.status == status for c in changes) for status in ("added", "changed", "removed", "kept")}
     summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no change"
     print(f"gaev: wrote {dest} ({summary})")
+    if shell_inside:  # the directory was replaced as a whole: this shell still sits in the old one
+        print("note: the project directory was replaced; run 'cd .' to see the new one", file=sys.stderr)
     print(f"next: cd {dest} && gaev validate . && gaev build .")
     return 0
+
+
+def _inside(dest: Path) -> bool:
+    try:
+        here, there = os.getcwd(), os.path.abspath(dest)
+    except OSError:
+        return False
+    return here == there or here.startswith(there.rstrip(os.sep) + os.sep)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -26,6 +27,7 @@ COMMAND_MODULES = (
     "gaev_tui.cli.publish",
     "gaev_tui.cli.get",
     "gaev_tui.cli.migrate",
+    "gaev_tui.cli.ci",
 )
 
 
@@ -51,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        os.getcwd()
+    except FileNotFoundError:  # e.g. 'gaev generate -o . --force' replaced this directory
+        print("gaev: the current directory no longer exists (was it replaced?); run 'cd .' or cd back into it",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         if args.command is None:
             from gaev_tui.app import run_wizard

@@ -107,7 +107,7 @@ def _base_box(f: Fields, catalog: Catalog, os_id: str, provider: str) -> BaseBox
         version = sub.get("version", (str, int, float), None)
         if version is not None:
             version = str(version)
-            if not _BOX_VERSION.match(version):
+            if not _BOX_VERSION.fullmatch(version):
                 raise sub.error(("version",), f"'{version}' is not a box version (like '202401.31.0')")
         box = BaseBox(_checked(sub, "name", names.box_name, None), version, sub.text("build", None))
         if box.build not in (None, "packer"):
@@ -252,6 +252,8 @@ def _no_control_chars(doc: Document, spec: Spec) -> None:
         texts[("shared_folders", index, "host")] = folder.host
         texts[("shared_folders", index, "guest")] = folder.guest
     for path, text in texts.items():
-        bad = [c for c in text if ord(c) < 32 and c not in "\n\t" or ord(c) == 127]
-        if bad or (path != ("description",) and "\n" in text):
-            raise InputError(f"contains a control character ({bad[0] if bad else chr(10)!r})", doc.where(path))
+        bad = [c for c in text if ord(c) < 32 and c not in "\n\t" or 127 <= ord(c) < 160]
+        if path != ("description",):  # one-line fields: no line break of any kind
+            bad += [c for c in text if c in "\n\u2028\u2029"]
+        if bad:
+            raise InputError(f"contains a control character ({bad[0]!r})", doc.where(path))

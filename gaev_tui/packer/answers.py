@@ -42,7 +42,7 @@ def hostname(spec: Spec) -> str:
 
 
 def _word(value: str, field: str) -> str:
-    if not _WORD.match(value):
+    if not _WORD.fullmatch(value):
         raise InputError(f"'{value}' cannot be written into an installer answer file", Location("gaev.yaml", None, field))
     return value
 

@@ -50,7 +50,7 @@ def _plugin(provider: Provider) -> tuple[str, list[tuple[str, str]]] | None:
     if plugin is None:
         return None
     name = plugin.source.rstrip("/").rsplit("/", 1)[-1].removeprefix("packer-plugin-")
-    if not _PLUGIN_NAME.match(name):
+    if not _PLUGIN_NAME.fullmatch(name):
         raise InputError(f"'{plugin.source}' does not end in a plugin name (like github.com/hashicorp/qemu)",
                          Location("catalogue", None, f"providers.{provider.id}.packer.plugin.source"))
     return name, [("source", string(plugin.source)), ("version", string(plugin.version))]

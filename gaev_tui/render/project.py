@@ -12,6 +12,7 @@ from gaev_tui.escape import ruby
 from gaev_tui.envspec import Spec, dump_spec
 from gaev_tui.packer.render import render_packer
 from gaev_tui.render import ansible
+from gaev_tui.render.lockfile import LOCK_FILE, checksums
 from gaev_tui.templating import render, static_tree
 
 
@@ -143,11 +144,14 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
             files.update({f"ansible/roles/{path}": data for path, data in role_files.items()})
     if spec.base_box.build == "packer":
         files.update(render_packer(spec, catalog))
-    files["gaev.lock.json"] = _lock(spec, catalog, box, roles, sorted([*files, "gaev.lock.json"]))
-    return {path: (data.encode("utf-8") if isinstance(data, str) else data) for path, data in sorted(files.items())}
+    encoded = {path: (data.encode("utf-8") if isinstance(data, str) else data) for path, data in files.items()}
+    lock = _lock(spec, catalog, box, roles, sorted([*encoded, LOCK_FILE]), checksums(encoded))
+    encoded[LOCK_FILE] = lock.encode("utf-8")
+    return dict(sorted(encoded.items()))
 
 
-def _lock(spec: Spec, catalog: Catalog, box: ResolvedBox, roles: list[str], files: list[str]) -> str:
+def _lock(spec: Spec, catalog: Catalog, box: ResolvedBox, roles: list[str], files: list[str],
+          sha256: dict[str, str]) -> str:
     apps = {
         app_id: {"kind": app.kind, "version": app.version, **({"image": app.image} if app.image else {})}
         for app_id in spec.apps
@@ -162,5 +166,7 @@ def _lock(spec: Spec, catalog: Catalog, box: ResolvedBox, roles: list[str], file
         "apps": apps,
         "roles": roles,
         "files": files,
+        # What each file held when GAEV wrote it: 'generate --force' replaces only these.
+        "sha256": sha256,
     }
     return json.dumps(lock, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,103 +1,146 @@
-"""Writing a rendered project to disk, all or nothing.
+"""Writing a rendered project to disk: all or nothing, and only inside the project.
 
-A new project is written into a staging directory beside the target and renamed into
-place in one step. Over an existing project (only with ``force``), each file is replaced
-atomically, and files GAEV generated before but no longer generates are removed; files
-GAEV never wrote (the user's data, ``.vagrant/``, ``builds/``) are never touched.
+The project is always built complete in a staging directory beside the target, then put
+in place in one step (a rename for a new project, an atomic exchange over an existing
+one, see :mod:`gaev_tui.render.swap`). Over an existing project (only with ``force``),
+the files GAEV wrote and still recognises are replaced or removed; everything else the
+directory holds (data, ``.vagrant/``, ``builds/``, a hand-edited file) is the user's and
+comes along unchanged (see :mod:`gaev_tui.render.carry`).
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import errno
 import os
-import shutil
-import tempfile
-from dataclasses import dataclass
+import stat
 from pathlib import Path
 
 from gaev_tui.errors import GaevError, InputError, Location
-from gaev_tui.fsutil import atomic_write
+from gaev_tui.render import carry, swap, tree
+from gaev_tui.render.carry import ProjectChange
+from gaev_tui.render.lockfile import LOCK_FILE, path_problem, read_previous
 
-LOCK_FILE = "gaev.lock.json"
-
-
-@dataclass(frozen=True)
-class ProjectChange:
-    path: str
-    status: str  # "added", "changed", "unchanged", "removed"
+__all__ = ["LOCK_FILE", "ProjectChange", "plan_changes", "write_project"]
 
 
-def _previous_files(dest: Path) -> set[str]:
+def _absolute(dest: Path) -> Path:
+    """``dest`` made absolute without resolving it (``-o .`` becomes the directory's name)."""
+    return Path(os.path.abspath(dest))
+
+
+def _existing_dir(dest: Path) -> bool:
+    """True for a real directory; a symlink or a file in its place is refused."""
     try:
-        lock = json.loads((dest / LOCK_FILE).read_text(encoding="utf-8"))
-        return {str(path) for path in lock.get("files", [])}
-    except (OSError, ValueError, AttributeError):
-        return set()
+        st = os.lstat(dest)
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError:
+        raise InputError("a parent of this path is a file, not a directory", Location(str(dest))) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise InputError("is a symbolic link; give the directory it points to", Location(str(dest)))
+    if not stat.S_ISDIR(st.st_mode):
+        raise InputError("exists and is not a directory", Location(str(dest)))
+    return True
 
 
 def plan_changes(files: dict[str, bytes], dest: Path) -> list[ProjectChange]:
-    """What writing ``files`` to ``dest`` would do, file by file."""
-    dest = Path(dest)
-    changes = []
-    for path, data in files.items():
-        target = dest / path
-        if not target.exists():
-            status = "added"
-        else:
-            status = "unchanged" if target.read_bytes() == data else "changed"
-        changes.append(ProjectChange(path, status))
-    for path in sorted(_previous_files(dest) - set(files)):
-        if (dest / path).exists():
-            changes.append(ProjectChange(path, "removed"))
-    return changes
-
-
-def _safe_relative(path: str) -> None:
-    parts = Path(path).parts
-    if Path(path).is_absolute() or ".." in parts:
-        raise GaevError(f"refusing to write outside the project: {path}")
-
-
-def write_project(files: dict[str, bytes], dest: Path, force: bool = False) -> list[ProjectChange]:
-    """Write the project; refuse to touch an existing non-empty directory without force."""
-    dest = Path(dest)
-    for path in files:
-        _safe_relative(path)
-    if dest.exists() and not dest.is_dir():
-        raise InputError("exists and is not a directory", Location(str(dest)))
-    exists = dest.is_dir() and any(dest.iterdir())
-    if exists and not force:
-        raise InputError("the directory exists and is not empty; use --force to update the project in it", Location(str(dest)))
-    changes = plan_changes(files, dest)
-    if not exists:
-        _write_fresh(files, dest)
-        return changes
-    for change in changes:
-        target = dest / change.path
-        if change.status in ("added", "changed"):
-            atomic_write(target, files[change.path], mode=_mode(change.path))
-        elif change.status == "removed":
-            target.unlink()
-    return changes
-
-
-def _mode(path: str) -> int:
-    return 0o755 if path.endswith(".sh") else 0o644
-
-
-def _write_fresh(files: dict[str, bytes], dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    """What writing ``files`` to ``dest`` would do, file by file (nothing is written)."""
+    dest = _absolute(dest)
+    if not _existing_dir(dest):
+        return [ProjectChange(path, "added") for path in files]
+    fd = tree.open_dir(dest)
     try:
-        for path, data in files.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            os.chmod(target, _mode(path))
-        os.chmod(staging, 0o755)
-        if dest.is_dir():  # an empty directory the user made for it
-            dest.rmdir()
-        os.replace(staging, dest)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        return carry.plan(fd, files, read_previous(fd, str(dest)), everything=False).changes
+    finally:
+        os.close(fd)
+
+
+def write_project(files: dict[str, bytes], dest: Path, force: bool = False,
+                  spec_source: Path | None = None) -> list[ProjectChange]:
+    """Write the project; refuse to touch an existing non-empty directory without force.
+
+    ``spec_source`` is the spec the project was rendered from: when it is the project's
+    own ``gaev.yaml``, its hand edits became the new one and it is not kept aside.
+    """
+    for path in files:
+        if reason := path_problem(path):
+            raise GaevError(f"refusing to write {path!r}: it {reason}")
+    dest = _absolute(dest)
+    if dest.parent == dest:
+        raise InputError("cannot be the root directory", Location(str(dest)))
+    try:
+        return _write(files, dest, force, _identity(spec_source))
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+        if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+            problem = "a parent of this path is a file, not a directory"
+        name = str(exc.filename or "")
+        where = f" (in {dest.parent})" if name.startswith(str(dest.parent)) else f": {name}" if name and not os.path.isabs(name) else ""
+        raise InputError(f"cannot write the project: {problem}{where}", Location(str(dest))) from None
+
+
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path) if path is not None else None
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if st else None
+
+
+def _write(files: dict[str, bytes], dest: Path, force: bool, spec_source: tuple[int, int] | None) -> list[ProjectChange]:
+    _existing_dir(dest)  # a symlink or a file at dest: one message, before anything is made
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with swap.parent_locked(dest.parent):
+        restored = swap.recover(dest)
+        exists = _existing_dir(dest)
+        if exists and any(os.scandir(dest)) and not force:
+            raise InputError("the directory exists and is not empty; use --force to update the project in it", Location(str(dest)))
+        cwd = _cwd_inside(dest)
+        staging = swap.new_staging(dest)
+        try:
+            if exists and any(os.scandir(dest)):
+                changes = _replace(files, dest, staging, spec_source)
+            else:
+                carry.build(staging / "tree", -1, files, carry.Plan(), 0o755)
+                os.replace(staging / "tree", dest)  # over an empty directory, or none
+                changes = [ProjectChange(path, "added") for path in files]
+        except BaseException:
+            if not (staging / swap.JOURNAL).exists():  # the swap did not happen: undo
+                swap.remove_tree(staging)
+            raise
+        with contextlib.suppress(OSError):
+            os.rmdir(staging)
+        if cwd is not None:  # our own working directory was the replaced one
+            with contextlib.suppress(OSError):
+                os.chdir(dest / cwd)
+    return changes + [ProjectChange(path, "kept", where) for path, where in restored]
+
+
+def _replace(files: dict[str, bytes], dest: Path, staging: Path, spec_source: tuple[int, int] | None) -> list[ProjectChange]:
+    fd = tree.open_dir(dest)
+    try:
+        old = os.fstat(fd)
+        decided = carry.plan(fd, files, read_previous(fd, str(dest)), spec_source)
+        carry.build(staging / "tree", fd, files, decided, stat.S_IMODE(old.st_mode))
+    finally:
+        os.close(fd)
+    now = os.lstat(dest)
+    if (now.st_dev, now.st_ino) != (old.st_dev, old.st_ino):
+        raise GaevError(f"{dest} was replaced while GAEV was writing it; nothing was changed")
+    journal = {"project": str(dest), "old": [old.st_dev, old.st_ino], "dropped": decided.dropped}
+    old_tree = swap.swap_in(staging, dest, journal)
+    restored = swap.clear_old_tree(old_tree, dest, decided.dropped)
+    os.unlink(staging / swap.JOURNAL)
+    return decided.changes + [ProjectChange(path, "kept", where) for path, where in restored]
+
+
+def _cwd_inside(dest: Path) -> str | None:
+    """Where this process's working directory is inside ``dest`` ('.' for dest itself)."""
+    try:
+        cwd, dest = Path(os.getcwd()), Path(os.path.realpath(dest))
+    except OSError:
+        return None
+    if cwd == dest or dest in cwd.parents:
+        return os.path.relpath(cwd, dest)
+    return None

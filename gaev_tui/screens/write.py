@@ -90,7 +90,7 @@ your choices: `gaev open DIR` brings them back into this wizard.
             except GaevError as error:
                 plan.update(f"[red]{escape(str(error))}[/]")
                 return
-            counts = {s: sum(c.status == s for c in changes) for s in ("added", "changed", "removed", "unchanged")}
+            counts = {s: sum(c.status == s for c in changes) for s in ("added", "changed", "removed", "unchanged", "kept")}
             gaev = (dest / "gaev.yaml").exists()
             what = "a GAEV project" if gaev else "[yellow]not a GAEV project[/]"
             plan.update(f"{escape(display_path(dest))} exists ({what}): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
@@ -133,6 +133,8 @@ your choices: `gaev open DIR` brings them back into this wizard.
             self.written = dest
             written = sum(c.status in ("added", "changed") for c in changes)
             lines = [f"[b green]Written:[/] {escape(display_path(dest))} ({written} files). What next:", ""]
+            kept = [f"[yellow]Kept your {escape(c.path)} as {escape(c.kept_as or '')}[/]" for c in changes if c.status == "kept"]
+            lines[1:1] = kept
             lines += [f"  [b]{escape(cmd)}[/]\n      [dim]{why}[/]" for cmd, why in next_commands(dest, spec.provider)]
             self.query_one("#write-next", Static).update("\n".join(lines))
             self.query_one("#write-form").display = False

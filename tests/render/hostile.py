@@ -38,4 +38,11 @@ HOSTILE = [
     "'; system('touch " + MARKER + "'); '",
     "\\'; system(\\'touch " + MARKER + "\\'); \\'",
     "end\nVagrant.configure('2') { |c| system('touch " + MARKER + "') }",
+    "trailing newline\n",
+    "line\u2028separator\u2029paragraph",
+    "\u2028leading separator",
 ]
+
+# Line breaks of every kind that a `$`-anchored pattern or a one-line field could let
+# through: each must be refused in a name, a host name, a package, a path.
+LINE_BREAKS = ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"]

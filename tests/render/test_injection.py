@@ -18,7 +18,7 @@ from gaev_tui.catalog.load import _embedded_document
 from gaev_tui.render import render_project
 from gaev_tui.envspec import Spec, parse_spec_text
 from gaev_tui.envspec.dump import dump_yaml
-from tests.render.hostile import HOSTILE, MARKER
+from tests.render.hostile import HOSTILE, LINE_BREAKS, MARKER
 from tests.toolcheck import need_tool
 
 # Runs a Vagrantfile against a stand-in for Vagrant that records what it is told, so the
@@ -48,7 +48,7 @@ puts JSON.generate($calls)
 
 
 def hostile_spec(value: str) -> Spec:
-    single_line = value.replace("\n", " ")
+    single_line = value.translate({ord(c): " " for brk in LINE_BREAKS for c in brk})
     data = {
         "name": "hostile", "description": value, "os": "ubuntu-22.04", "provider": "virtualbox",
         "shared_folders": [{"host": single_line, "guest": "/data/" + single_line.strip().replace("/", "_")}],
