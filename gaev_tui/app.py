@@ -128,19 +128,35 @@ class GaevApp(App[int]):
 
     # The screens below import the box cache and build machinery: imported when first
     # opened, so that Home starts without them.
+    def _refused_in_browser(self) -> bool:
+        """A browser session (gaev serve) may not run or remove anything on the server,
+        whatever path it takes (menu, key, command palette)."""
+        from gaev_tui import confine
+
+        if confine.projects_root() is None:
+            return False
+        self.notify("Not available in the browser: it would act on the server.", severity="warning")
+        return True
+
     def open_box_cache(self) -> None:
+        if self._refused_in_browser():
+            return
         from gaev_tui.screens.box_cache import BoxCacheScreen
 
         self.push_screen(BoxCacheScreen())
 
     def open_builds(self) -> None:
         """The list of build jobs (running and finished)."""
+        if self._refused_in_browser():
+            return
         from gaev_tui.screens.builds import BuildsScreen
 
         self.push_screen(BuildsScreen())
 
     def build_now(self, project: Path) -> None:
         """Start building a project the wizard wrote, on the build dashboard."""
+        if self._refused_in_browser():
+            return
         from gaev_tui.screens.dashboard import DashboardScreen
 
         self.push_screen(DashboardScreen(project))

@@ -3,7 +3,8 @@
 Each check runs one real tool and reports ok, failed (with the tool's words) or
 skipped (the tool is missing, with how to install it): the spec and the files it
 generates, the Vagrantfile, the Ansible playbook, and the Packer templates when the
-project builds its base box.
+project builds its base box. The spec's warnings (valid, but unlikely to work on a usual
+host) are reported as "warning".
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from gaev_tui.catalog import load_catalog
 from gaev_tui.envspec import load_spec
+from gaev_tui.envspec.advice import spec_warnings
 from gaev_tui.errors import InputError
 from gaev_tui.packer.checks import check_packer
 from gaev_tui.render import plan_changes, render_project
+from gaev_tui.render.ansible_checks import check_collections, check_r_libraries
 from gaev_tui.tools import CheckResult, run_tool
 
 CheckFn = Callable[[Path], Iterator[CheckResult]]
@@ -49,17 +52,26 @@ def check_spec(project: Path) -> Iterator[CheckResult]:
         return
     try:
         catalog = load_catalog()
-        files = render_project(load_spec(project, catalog), catalog)
+        spec = load_spec(project, catalog)
+        files = render_project(spec, catalog)
     except InputError as exc:
         yield CheckResult("gaev.yaml", "failed", str(exc))
         return
+    for warning in spec_warnings(spec, catalog):
+        yield CheckResult(f"gaev.yaml: {warning.field}", "warning", warning.message)
     drift = [c for c in plan_changes(files, project) if c.status != "unchanged"]
     detail = ", ".join(f"{c.path} ({c.status})" for c in drift[:10])
     yield CheckResult("generated files match gaev.yaml", "failed" if drift else "ok",
                       f"regenerate with 'gaev generate gaev.yaml -o . --force': {detail}" if drift else "")
 
 
-CHECKS: tuple[CheckFn, ...] = (check_spec, check_vagrantfile, check_ansible, check_packer)
+def check_ansible_side(project: Path) -> Iterator[CheckResult]:
+    """Collections installed, R packages' system libraries known (render/ansible_checks.py)."""
+    yield from check_r_libraries(project)
+    yield from check_collections(project)
+
+
+CHECKS: tuple[CheckFn, ...] = (check_spec, check_vagrantfile, check_ansible_side, check_ansible, check_packer)
 
 
 def validate_project(project: Path) -> Iterator[CheckResult]:

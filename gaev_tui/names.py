@@ -4,8 +4,11 @@ otherwise the reason in a few words (the caller adds the file, line and field)."
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from packaging.requirements import InvalidRequirement, Requirement
+
+from gaev_tui import zones_locales
 
 # Patterns are applied with ``fullmatch``: ``match`` with ``$`` also accepts a trailing
 # newline, which would reach file names, the Vagrantfile and Packer's boot command.
@@ -24,8 +27,6 @@ _CHOCO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(@[0-9][0-9A-Za-z.-]*)?$")
 _BOX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
 # Project / box names also become VM and file names.
 _PROJECT = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
-_TIMEZONE = re.compile(r"^(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+){1,2})$")
-_LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?(\.(UTF-8|utf8))?(@[a-z]+)?$|^C(\.UTF-8)?$|^POSIX$")
 
 
 def hostname(value: str) -> str | None:
@@ -33,13 +34,22 @@ def hostname(value: str) -> str | None:
         return "is longer than 253 characters"
     for label in value.split("."):
         if not _HOST_LABEL.fullmatch(label):
-            return "must be letters, digits and hyphens (no leading/trailing hyphen), dot-separated"
+            return "must be letters, digits and hyphens (no leading/trailing hyphen), dot-separated" + _instead(
+                value, re.sub(r"-*\.-*", ".", re.sub(r"[^A-Za-z0-9.-]+", "-", value)).strip("-."))
     return None
+
+
+def _instead(value: str, fixed: str) -> str:
+    """", like 'FIXED'" when the cleaned-up ``fixed`` differs from ``value`` and is usable."""
+    return f", like '{fixed}'" if fixed and fixed != value else ""
 
 
 def project_name(value: str) -> str | None:
     if not _PROJECT.fullmatch(value):
-        return "must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
+        plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()  # é -> e
+        fixed = re.sub(r"[^a-z0-9._-]+", "-", plain).strip("-._")[:63]
+        return ("must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
+                + _instead(value, fixed))
     return None
 
 
@@ -47,32 +57,62 @@ def python_requirement(value: str) -> str | None:
     """A PEP 508 requirement without URLs or markers (they'd escape our pinning)."""
     if not value.isprintable():  # packaging accepts a trailing newline
         return "must be one line of printable text"
+    name = ("" if "://" in value else _leading_name(value)) or "pandas"  # the example's name
+    example = f"write the package name with an optional version, like '{name}', '{name}==2.2.2' or '{name}>=2'"
     try:
         req = Requirement(value)
-    except InvalidRequirement as exc:
-        return f"is not a valid Python requirement (PEP 508): {exc}"
+    except InvalidRequirement:
+        if "://" in value:
+            return f"must name a package on PyPI, not a URL (PEP 508): {example}"
+        rest = value[len(name):].lstrip()
+        if rest.startswith("=") and not rest.startswith("=="):
+            return f"pins a version with '==', not '=': write '{name}=={rest.lstrip('=').strip() or '2.2.2'}'"
+        return f"is not a Python requirement (PEP 508): {example}"
     if req.url:
-        return "must name a package on PyPI, not a URL"
+        if "://" not in req.url:  # "pandas@2.2": R's pinning syntax, not Python's
+            return f"pins a version with '==', not '@': write '{req.name}=={req.url.strip()}'"
+        return f"must name a package on PyPI, not a URL: {example}"
     if req.marker:
-        return "must not carry an environment marker (';')"
+        return "must not carry an environment marker (';'): GAEV installs for the VM's one Python"
+    if any(not spec.version for spec in req.specifier):
+        return f"has a version operator without a version: {example}"
     return None
+
+
+def _leading_name(value: str) -> str:
+    """The package-name-looking start of ``value`` ("" when there is none)."""
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", value.strip())
+    return match.group(0) if match else ""
 
 
 def debian_package(value: str) -> str | None:
     if not _DEBIAN.fullmatch(value):
-        return "is not a Debian package name (lower-case letters, digits, '+', '-', '.'; optional =VERSION)"
+        if _DEBIAN.fullmatch(value.lower()):
+            return f"has capitals, but Debian package names are lower case: write '{value.lower()}'"
+        if "==" in value and _DEBIAN.fullmatch(value.replace("==", "=", 1)):
+            return f"pins a version with one '=' (apt's syntax): write '{value.replace('==', '=', 1)}'"
+        return "is not a Debian package name (lower-case letters, digits, '+', '-', '.'; optional =VERSION, like 'git=1:2.39.2-1.1')"
     return None
+
+
+def _pinned_with_at(value: str, grammar: re.Pattern) -> str | None:
+    """For names pinned with '@' (R, Chocolatey): the fix when '==' or '=' was used."""
+    name, _, version = value.partition("=")
+    fixed = f"{name.strip()}@{version.lstrip('=').strip()}"
+    return f"pins a version with '@': write '{fixed}'" if version and grammar.fullmatch(fixed) else None
 
 
 def r_package(value: str) -> str | None:
     if not _R.fullmatch(value):
-        return "is not an R package name (letters, digits and '.', starting with a letter; optional @VERSION)"
+        return _pinned_with_at(value, _R) or (
+            "is not an R package name (letters, digits and '.', starting with a letter; optional @VERSION, like 'ggplot2@3.5.1')")
     return None
 
 
 def choco_package(value: str) -> str | None:
     if not _CHOCO.fullmatch(value):
-        return "is not a Chocolatey package id (letters, digits, '.', '-', '_'; optional @VERSION)"
+        return _pinned_with_at(value, _CHOCO) or (
+            "is not a Chocolatey package id (letters, digits, '.', '-', '_'; optional @VERSION, like 'git@2.44.0')")
     return None
 
 
@@ -82,16 +122,9 @@ def box_name(value: str) -> str | None:
     return None
 
 
-def timezone(value: str) -> str | None:
-    if not _TIMEZONE.fullmatch(value):
-        return "is not a time zone name (like 'Europe/Paris' or 'UTC')"
-    return None
-
-
-def locale(value: str) -> str | None:
-    if not _LOCALE.fullmatch(value):
-        return "is not a locale name (like 'fr_FR.UTF-8' or 'C.UTF-8')"
-    return None
+# Time zones and locales are names from real lists, not a grammar.
+timezone = zones_locales.timezone
+locale = zones_locales.locale
 
 
 PACKAGE_CHECKS = {

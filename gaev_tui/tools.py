@@ -1,10 +1,18 @@
-"""External tools GAEV drives, found on PATH, with one install hint each."""
+"""External tools GAEV drives, found on PATH, with one install hint each.
+
+This module is the one place tools are looked up: besides PATH it looks next to GAEV's
+own interpreter, where ``pip install ansible`` puts ``ansible-playbook`` in a virtual
+environment that was never activated (or a ``--user`` install whose ``bin`` is not on
+PATH). The checks, the pre-flight and Home all ask here, so they agree.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,18 +48,41 @@ QUIET_ENV = {"VAGRANT_CHECKPOINT_DISABLE": "1", "CHECKPOINT_DISABLE": "1", "VAGR
              "PACKER_NO_COLOR": "1"}
 
 
+def interpreter_dirs() -> list[str]:
+    """Where this Python installs scripts, PATH or not: the interpreter's own directory
+    (a venv's ``bin``; not resolved, since a venv's python is a symlink out of it), the
+    install scheme's scripts directory (``Scripts`` on Windows) and the user scheme's."""
+    dirs = [str(Path(sys.executable).parent)] if sys.executable else []
+    for scheme in (None, f"{os.name}_user"):
+        try:
+            found = sysconfig.get_path("scripts", scheme) if scheme else sysconfig.get_path("scripts")
+        except KeyError:  # a scheme this platform does not have
+            continue
+        if found:
+            dirs.append(found)
+    return list(dict.fromkeys(d for d in dirs if os.path.isdir(d)))
+
+
+def search_path() -> str:
+    """PATH, then :func:`interpreter_dirs` not already on it."""
+    path = [p for p in os.environ.get("PATH", os.defpath).split(os.pathsep) if p]
+    return os.pathsep.join(path + [d for d in interpreter_dirs() if d not in path])
+
+
 def quiet_env(**extra: str) -> dict[str, str]:
-    """This process's environment for running vagrant/packer, plus ``extra``."""
-    return {**os.environ, **QUIET_ENV, **extra}
+    """This process's environment for running vagrant/packer, plus ``extra``. PATH gets
+    the interpreter's directories too: ansible-lint runs ``ansible-playbook`` by name,
+    and ``vagrant`` runs it for ``GAEV_ANSIBLE=host``."""
+    return {**os.environ, "PATH": search_path(), **QUIET_ENV, **extra}
 
 
 def which(name: str) -> str | None:
-    """Path of ``name`` on PATH, or None."""
-    return shutil.which(name)
+    """Path of ``name`` on PATH or next to GAEV's interpreter, or None."""
+    return shutil.which(name, path=search_path())
 
 
 def require(name: str) -> str:
-    """Path of ``name`` on PATH, or :class:`ToolMissing` saying how to install it."""
+    """Path of ``name`` (see :func:`which`), or :class:`ToolMissing` saying how to install it."""
     path = which(name)
     if path is None:
         tool = TOOLS.get(name)
@@ -83,7 +114,7 @@ class CheckResult:
     """One check a tool made (``gaev validate``)."""
 
     name: str  # what was checked, e.g. "ruby -c Vagrantfile"
-    status: str  # "ok", "failed", "skipped"
+    status: str  # "ok", "failed", "skipped", "warning" (the spec's: valid, but unlikely to work)
     detail: str = ""  # the tool's output when it failed, or why it was skipped
 
 

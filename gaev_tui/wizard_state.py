@@ -15,7 +15,7 @@ from typing import Any
 
 from gaev_tui.catalog import Catalog
 from gaev_tui.errors import InputError, Location
-from gaev_tui.envspec import Spec, parse_spec_text, spec_to_dict
+from gaev_tui.envspec import Spec, parse_spec_text, spec_errors_text, spec_to_dict
 from gaev_tui.envspec.dump import dump_yaml
 
 # The steps that edit the spec, in order, and the spec keys each one owns.
@@ -119,6 +119,15 @@ class WizardState:
         """The spec, checked by the spec parser; :class:`InputError` names the field."""
         text = dump_yaml(self.to_spec_dict(upto))
         return parse_spec_text(text, catalog, file=WIZARD_FILE)
+
+    def errors(self, catalog: Catalog, upto: str | None = None) -> list[InputError]:
+        """Every problem of the answers (up to a step), not just the first: a step shows
+        them all at once. [] when :meth:`check` would pass."""
+        try:
+            text = dump_yaml(self.to_spec_dict(upto))
+        except InputError as error:  # the wizard's own list syntax (ports, folders)
+            return [error]
+        return spec_errors_text(text, catalog, file=WIZARD_FILE)
 
     def default_dest(self, cwd: Path | None = None) -> Path:
         """The project directory: the one chosen, else ``./NAME``."""

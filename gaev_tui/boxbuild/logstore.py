@@ -11,12 +11,15 @@ speed -- built incrementally, on demand or in the background.
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from array import array
 from bisect import bisect_right
 from collections import deque
 from functools import lru_cache
 from pathlib import Path
+
+from gaev_tui.fsutil import NotRegularFile
 
 PAGE = 1 << 16
 STRIDE = 1 << 20  # one checkpoint per MiB of log: 2 GB of log -> 2,048 checkpoints
@@ -72,8 +75,15 @@ class LogReader:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._fd = os.open(self.path, os.O_RDONLY)
-        self.size = os.fstat(self._fd).st_size
+        # A job's log sits in a directory anyone may have crafted: never follow a
+        # symlink out of it, never block on a FIFO, never read a device.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        self._fd = os.open(self.path, flags)
+        st = os.fstat(self._fd)
+        if not stat.S_ISREG(st.st_mode):
+            os.close(self._fd)
+            raise NotRegularFile(f"{self.path}: not a regular file; not read")
+        self.size = st.st_size
         self._offsets = array("Q")  # checkpoint i: a line start ...
         self._numbers = array("Q")  # ... and its 0-based line number
         self._indexed_to = 0  # bytes scanned; always just after a newline

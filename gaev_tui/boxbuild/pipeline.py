@@ -4,7 +4,9 @@ results.
 Results (box, checksum, manifest) are written under temporary ``.partial`` names and
 moved into ``builds/`` only when every stage succeeded: a failed or cancelled build
 leaves nothing that looks like a box. Destroying the build VM is a clean-up stage: it
-runs after a failure or a cancel too (unless ``--keep-vm``), so no VM is left running.
+runs after a failure or a cancel too (unless ``--keep-vm``), so no VM is left running;
+when Vagrant cannot destroy it (the project directory was removed), the VM is destroyed
+through its provider from the identity recorded when ``vagrant up`` created it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import json
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,8 @@ from pathlib import Path
 from filelock import Timeout
 
 from gaev_tui import tools
-from gaev_tui.boxbuild import process
+from gaev_tui.boxbuild import machine, process
+from gaev_tui.boxbuild.cause import CauseFinder
 from gaev_tui.boxbuild.checksum import Cancelled, write_checksum
 from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.project import BuildProject
@@ -38,6 +40,7 @@ from gaev_tui.boxbuild.stages import (
     partial,
     plan,
 )
+from gaev_tui.errors import GaevError
 from gaev_tui.fsutil import atomic_write
 
 _POLICIES = {"packer": process.PACKER, "vagrant": process.VAGRANT, "vagrant-ssh": process.VAGRANT}
@@ -56,11 +59,19 @@ class Result:
     stages: list[Stage] = field(default_factory=list)
 
 
+def inserted_keys(project_dir: Path) -> list[Path]:
+    """Keys Vagrant inserted into the project's VMs: ``vagrant package`` copies such a key
+    into the box (Vagrant 2.3.4, ``Package#setup_private_key``). A VM that ``gaev build``
+    created has none (the Vagrantfile's ``insert_key = false`` under ``GAEV_BUILD``)."""
+    return sorted((project_dir / ".vagrant" / "machines").glob("*/*/private_key"))
+
+
 class Pipeline:
     """The build of one project. ``run`` blocks; ``cancel`` may come from any thread.
 
     ``on_stage(stage)`` is called on every state change, ``on_lines(stage_id, lines,
-    progress)`` with batches of output (from a reader thread: never one call per line).
+    progress)`` with batches of output (from a reader thread: never one call per line),
+    ``on_machine(machine)`` when ``vagrant up`` has created the VM (its provider id known).
     """
 
     def __init__(
@@ -72,6 +83,7 @@ class Pipeline:
         stages: list[Stage] | None = None,
         on_stage: Callable[[Stage], None] | None = None,
         on_lines: Callable[[str, list[str], str], None] | None = None,
+        on_machine: Callable[[machine.Machine], None] | None = None,
     ) -> None:
         self.project, self.log = project, log
         self.stages = stages if stages is not None else plan(project, keep_vm)
@@ -82,6 +94,10 @@ class Pipeline:
         self._lock = threading.Lock()
         self._sha: str | None = None
         self._in_cleanup = False  # the clean-up stage is not cancelled: it is the cancel
+        self._on_machine = on_machine or (lambda vm: None)
+        known = project.provider in machine.NAMED_PROVIDERS
+        self.machine = machine.Machine(project.provider, machine.provider_name(
+            project.name, project.dir, project.provider)) if known else None
 
     def cancel(self) -> None:
         """Stop the running stage (its whole process tree) and skip the rest but clean-up."""
@@ -136,12 +152,16 @@ class Pipeline:
         try:
             if stage.id == "checksum":
                 self._checksum(stage)
+            elif stage.id == "destroy":
+                self._destroy(stage)
             else:
                 self._command(stage)
         except Cancelled:
             stage.state, stage.detail = CANCELLED, "cancelled"
         except OSError as exc:  # the tool could not start, a file could not be written
             stage.state, stage.detail = FAILED, str(exc)
+        if stage.state == FAILED and not stage.cause:
+            stage.cause = stage.detail  # failures GAEV itself found say their cause already
         stage.duration = time.monotonic() - started
         verdict = stage.state + (f": {stage.detail}" if stage.detail and stage.detail != stage.state else "")
         self._emit(stage.id, [f"-- {stage.id} {verdict} ({stage.duration:.1f} s)"])
@@ -149,19 +169,27 @@ class Pipeline:
 
     def _command(self, stage: Stage) -> None:
         text = ToolText()
-        tail: deque[str] = deque(maxlen=5)
+        causes = CauseFinder()
         captured: list[str] = []
         capture = stage.id == "manifest"
 
         def on_batch(batch: process.Batch) -> None:
+            if stage.id == "up":
+                self._note_machine()
             if capture and batch.stream == "out":
                 captured.extend(batch.lines)  # the manifest itself: kept, not logged
                 return
             lines = text(batch.lines) if stage.tool in ("vagrant", "packer") else batch.lines
-            tail.extend(line for line in lines if line.strip())
+            causes.feed(lines)
             self._emit(stage.id, lines, batch.progress)
 
         if stage.id == "package":
+            if keys := inserted_keys(self.project.dir):
+                stage.state, stage.detail = FAILED, (
+                    f"the VM has a private key of its own ({keys[0].relative_to(self.project.dir)}) that "
+                    "'vagrant package' would put in the box: it was created outside 'gaev build'; "
+                    "run 'vagrant destroy -f' in the project, then build again")
+                return
             output = Path(stage.argv[stage.argv.index("--output") + 1])
             output.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileNotFoundError):
@@ -181,16 +209,57 @@ class Pipeline:
         finally:
             with self._lock:
                 self._runner = None
+            if stage.id == "up":
+                self._note_machine()
         if runner.cancelled:
             stage.state, stage.detail = CANCELLED, "cancelled"
         elif code != 0:
-            why = text.summary.errors[-1] if text.summary.errors else (tail[-1] if tail else "")
-            stage.state = FAILED
-            stage.detail = f"exit code {code}" + (f": {why.strip()}" if why.strip() else "")
+            for message in text.summary.errors:
+                causes.tool_error(message)
+            stage.state, stage.cause = FAILED, causes.cause or ""
+            stage.detail = f"exit code {code}" + (f": {stage.cause}" if stage.cause else "")
         elif capture:
             self._save_manifest(stage, captured)
         else:
             stage.state = OK
+
+    def _note_machine(self) -> None:
+        """Record the VM's provider id as soon as ``vagrant up`` wrote it (a stat per batch)."""
+        vm = self.machine
+        if vm is None or vm.id is not None:
+            return
+        ident = machine.read_id(self.project.dir, vm.provider)
+        if ident is not None:
+            self.machine = machine.Machine(vm.provider, vm.name, ident)
+            self._on_machine(self.machine)
+
+    def _destroy(self, stage: Stage) -> None:
+        """``vagrant destroy``; when Vagrant cannot (its project directory is gone, or it
+        failed), destroy the VM and its disks through the provider."""
+        present = (self.project.dir / "Vagrantfile").is_file()
+        if present:
+            self._command(stage)
+            if stage.state == OK:
+                return
+        self._note_machine()
+        vm = self.machine
+        if vm is None or (present and vm.id is None):
+            # Without an id, destroying by name is kept for a removed project: while it
+            # exists, a VM of that name that Vagrant does not know is not provably ours.
+            if not present:
+                stage.state, stage.detail = FAILED, "the project directory is gone and the VM's provider is unknown"
+            return
+        why = "the project directory is gone" if not present else "vagrant destroy failed"
+        self._emit(stage.id, [f"{why}: destroying {vm.id or vm.name} through {vm.provider}"])
+        try:
+            gone, lines = machine.destroy(vm)
+        except GaevError as exc:  # the provider's tool is missing
+            gone, lines = False, [str(exc)]
+        self._emit(stage.id, lines)
+        if gone:
+            stage.state, stage.detail = OK, f"{why}; destroyed through {vm.provider}"
+        else:
+            stage.state, stage.detail = FAILED, f"{why}; {lines[-1] if lines else 'the VM may be left'}"
 
     def _save_manifest(self, stage: Stage, lines: list[str]) -> None:
         text = "\n".join(lines)
@@ -225,7 +294,8 @@ class Pipeline:
             message = f"built {p.box_path} (sha256 {self._sha})"
             self._emit("gaev", [message])
             try:
-                record_build(p, self._sha or "")
+                for warning in record_build(p, self._sha or ""):
+                    self._emit("gaev", [f"warning: {warning}"])
             except (OSError, Timeout) as exc:  # the box is fine; only GAEV's bookkeeping failed
                 self._emit("gaev", [f"warning: the build was not recorded in GAEV's box records: {exc}"])
             return Result(OK, message, None, self.log.path, p.box_path, self._sha, self.stages)

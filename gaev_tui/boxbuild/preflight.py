@@ -1,4 +1,5 @@
-"""Checks before a build starts: tools, virtualisation, free disk against an estimate.
+"""Checks before a build starts: tools, virtualisation, free disk against an estimate,
+whether the VM fits this host, and the spec's own warnings.
 
 Each check gives one :class:`Check` with a level (ok / warn / error), one line saying
 what was found and a hint saying what to do. Errors stop the build; warnings ask.
@@ -13,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gaev_tui import paths, tools
+from gaev_tui import hostfacts, paths, tools
 from gaev_tui.boxbuild import disk
 from gaev_tui.boxbuild.project import BuildProject
 from gaev_tui.boxbuild.stages import OK, PENDING, RUNNING, SKIPPED, Stage
 from gaev_tui.boxcache.scan import scan
 from gaev_tui.boxcache.text import human_bytes
+from gaev_tui.catalog import load_catalog
+from gaev_tui.envspec.advice import spec_warnings
 
 GIB = 1 << 30
 #: Guessed size of a base box not yet downloaded (a minimal Linux box is 0.5-2 GB).
@@ -142,6 +145,52 @@ def check_libvirt(project: BuildProject, run: Run) -> list[Check]:
     return out
 
 
+#: Where Debian's dnsmasq-base puts it: off a normal user's PATH (sbin), found by libvirt.
+DNSMASQ = Path("/usr/sbin/dnsmasq")
+_NETWORK_NAMES = re.compile(r"""(?:management_network_name\s*=\s*|libvirt__network_name:\s*)['"]([^'"]+)['"]""")
+
+
+def networks_used(project: BuildProject) -> list[str]:
+    """libvirt networks the build relies on: ``default`` (libvirt's own, the one
+    ``virsh net-start default`` brings up), and the ones the Vagrantfile names."""
+    try:
+        text = (project.dir / "Vagrantfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    names = ["default", *_NETWORK_NAMES.findall(text)]
+    return list(dict.fromkeys(names))
+
+
+def check_networks(names: list[str], run: Run) -> list[Check]:
+    """dnsmasq (libvirt serves DHCP to every NAT network with it) and each network's state.
+
+    A network that exists but is not active is reported with the command that starts it.
+    vagrant-libvirt creates the networks the Vagrantfile names when they do not exist,
+    so only ``default`` is reported missing.
+    """
+    out = []
+    if not (tools.which("dnsmasq") or DNSMASQ.exists()):
+        out.append(Check("error", "dnsmasq is not installed: libvirt cannot start the VM's network without it",
+                         "install it: 'apt-get install dnsmasq-base'"))
+    virsh = tools.which("virsh")
+    if not virsh:
+        return out
+    for name in names:
+        done = run([virsh, "-c", LIBVIRT_URI, "net-info", name])
+        if done is None:
+            continue
+        start = f"virsh -c {LIBVIRT_URI} net-start {name}"
+        if done[0] != 0:
+            if name == "default":
+                out.append(Check("warn", "libvirt has no network 'default'",
+                                 f"virsh -c {LIBVIRT_URI} net-define /usr/share/libvirt/networks/default.xml; {start}"))
+        elif re.search(r"^Active:\s+yes\s*$", done[1], re.M):
+            out.append(Check("ok", f"libvirt network '{name}' active"))
+        else:
+            out.append(Check("warn", f"libvirt network '{name}' is not active", f"start it: '{start}'"))
+    return out
+
+
 def check_virtualbox(run: Run) -> list[Check]:
     """VBoxManage answers (its kernel modules are loaded)."""
     vbox = tools.which("VBoxManage")
@@ -206,14 +255,39 @@ def check_disk(project: BuildProject, run: Run) -> list[Check]:
     return out
 
 
-def preflight(project: BuildProject, run: Run = run_command) -> list[Check]:
+def check_spec(project: BuildProject, capacity: hostfacts.HostCapacity | None = None,
+               in_use: Callable[[int, str], bool] = hostfacts.port_in_use) -> list[Check]:
+    """What the spec asks that this host cannot give (CPUs, memory, host ports), and the
+    spec's warnings (a host-only address VirtualBox refuses, a disk cap that cannot hold)."""
+    spec, catalog = project.spec, load_catalog()  # the spec load_project checked: read once
+    ports = [(p.host, p.protocol) for p in spec.network.forwarded_ports]
+    found = hostfacts.host_fit(spec.resources.cpus, spec.resources.memory_mb, ports,
+                               capacity or hostfacts.host_capacity(), in_use)
+    out = [Check("warn", w.message, _HINTS.get(w.field, "")) for w in found]
+    out += [Check("warn", w.message, "") for w in spec_warnings(spec, catalog)]
+    if not found:
+        out.insert(0, Check("ok", f"this computer can give {spec.resources.cpus} CPU(s), {spec.resources.memory_mb} MB"
+                                  + (f" and host port(s) {', '.join(str(p) for p, _ in ports)}" if ports else "")))
+    return out
+
+
+_HINTS = {
+    "resources.cpus": "lower resources.cpus in gaev.yaml, or build on a bigger machine",
+    "resources.memory_mb": "lower resources.memory_mb in gaev.yaml, or build on a bigger machine",
+    "network.forwarded_ports": "stop what holds the port, or change network.forwarded_ports in gaev.yaml",
+}
+
+
+def preflight(project: BuildProject, run: Run = run_command, capacity: hostfacts.HostCapacity | None = None,
+              in_use: Callable[[int, str], bool] = hostfacts.port_in_use) -> list[Check]:
     """Every check for ``project``, in the order a user reads them."""
     checks = check_tools(project)
     if project.provider == "libvirt":
         checks += check_libvirt(project, run)
+        checks += check_networks(networks_used(project), run)
     elif project.provider == "virtualbox":
         checks += check_virtualbox(run)
-    return checks + check_disk(project, run)
+    return checks + check_spec(project, capacity, in_use) + check_disk(project, run)
 
 
 def worst(checks: list[Check]) -> str:

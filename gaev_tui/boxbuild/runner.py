@@ -43,7 +43,12 @@ def run_job(job: Job, on_lines: LineSink | None = None, handle_signals: bool = T
             job.stages = [s.to_dict() for s in pipeline.stages]
             job.save()
 
-        pipeline = Pipeline(project, log, keep_vm=job.keep_vm, on_stage=on_stage, on_lines=on_lines)
+        def on_machine(vm) -> None:  # the VM exists: recorded so it can be destroyed whatever happens
+            job.machine = vm.to_dict()
+            job.save()
+
+        pipeline = Pipeline(project, log, keep_vm=job.keep_vm, on_stage=on_stage, on_lines=on_lines,
+                            on_machine=on_machine)
         job.status, job.stages = "running", [s.to_dict() for s in pipeline.stages]
         job.save()
         if handle_signals:

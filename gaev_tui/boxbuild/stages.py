@@ -14,6 +14,11 @@ from gaev_tui.boxbuild.project import BuildProject
 
 PENDING, RUNNING, OK, FAILED, CANCELLED, SKIPPED = "pending", "running", "ok", "failed", "cancelled", "skipped"
 GUEST_MANIFEST = "/var/lib/gaev/manifest.json"
+#: Tells the generated Vagrantfile that GAEV is building a box to share: it then keeps
+#: Vagrant's insecure key instead of inserting the VM's own, which 'vagrant package'
+#: would pack into the box. Set on every vagrant stage: 'vagrant package' halts the VM
+#: over SSH, and any SSH connection may insert a key when the Vagrantfile says so.
+BUILD_ENV = {"GAEV_BUILD": "1"}
 
 
 @dataclass
@@ -31,6 +36,7 @@ class Stage:
     started_at: float | None = None  # epoch seconds
     duration: float | None = None
     detail: str = ""  # why it failed or was skipped
+    cause: str = ""  # failed: the one line of its output that says why (boxbuild.cause)
     log_line: int | None = None  # 1-based line of the job log where its output starts
 
     @property
@@ -79,27 +85,38 @@ def base_box_stages(project: BuildProject) -> list[Stage]:
     return [Stage("base-box", "Build the base box (packer build)", argv, tool="packer", cwd="packer")]
 
 
+def _disk_env(project: BuildProject) -> dict[str, str]:
+    """Vagrant 2.3 applies the Vagrantfile's ``config.vm.disk`` only with this flag set
+    when it starts (setting it from the Vagrantfile is too late)."""
+    try:
+        vagrantfile = (project.dir / "Vagrantfile").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {"VAGRANT_EXPERIMENTAL": "disks"} if "\n  config.vm.disk " in vagrantfile else {}
+
+
 def plan(project: BuildProject, keep_vm: bool = False) -> list[Stage]:
     """The stages that apply to ``project``, in order."""
     stages = base_box_stages(project) if project.base_box_build == "packer" else []
     stages.append(Stage("up", "Create and provision the VM (vagrant up)",
-                        ["vagrant", "up", f"--provider={project.provider}", "--machine-readable"], tool="vagrant"))
+                        ["vagrant", "up", f"--provider={project.provider}", "--machine-readable"], tool="vagrant",
+                        env={**BUILD_ENV, **_disk_env(project)}))
     manifest = Stage("manifest", "Fetch the guest's package manifest",
-                     ["vagrant", "ssh", "-c", f"sudo cat {GUEST_MANIFEST}"], tool="vagrant-ssh")
+                     ["vagrant", "ssh", "-c", f"sudo cat {GUEST_MANIFEST}"], env=dict(BUILD_ENV), tool="vagrant-ssh")
     if project.family == "windows":
         manifest.state, manifest.detail = SKIPPED, "Windows guests have no ssh manifest"
     stages.append(manifest)
-    env = {}
+    env = dict(BUILD_ENV)
     if project.provider == "libvirt" and project.driver == "qemu":
         # libguestfs (virt-sysprep) would try KVM and fail without it: use its direct
         # backend with software emulation, like the VM itself.
-        env = {"LIBGUESTFS_BACKEND": "direct", "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg"}
+        env = {"LIBGUESTFS_BACKEND": "direct", "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg", **BUILD_ENV}
     box = partial(project.box_path)
     stages.append(Stage("package", "Package the VM into a box (vagrant package)",
                         ["vagrant", "package", "--output", str(box), "--machine-readable"], env=env, tool="vagrant"))
     stages.append(Stage("checksum", f"sha256 {project.box_path.name}"))
     destroy = Stage("destroy", "Destroy the build VM (vagrant destroy)", ["vagrant", "destroy", "-f", "--machine-readable"],
-                    tool="vagrant", cleanup=True)
+                    env=dict(BUILD_ENV), tool="vagrant", cleanup=True)
     if keep_vm:
         destroy.state, destroy.detail = SKIPPED, "--keep-vm"
     stages.append(destroy)

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gaev_tui.boxcache.model import Box, CacheWarning
+from gaev_tui.fsutil import read_regular_text
 
+INDEX_MAX = 64 << 20  # thousands of machines fit in a few MB
 # States Vagrant writes when it could not learn the real one.
 _UNKNOWN_STATES = {"", "unknown", "not_created_or_unknown"}
 
@@ -54,10 +56,10 @@ def load_machines(vagrant_home: Path) -> tuple[list[MachineUse] | None, list[Cac
     """Machines of the index; ``None`` when the index exists but cannot be read."""
     path = index_path(vagrant_home)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_text(path, INDEX_MAX)
     except FileNotFoundError:
         return [], []
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:
         return None, [CacheWarning(path, f"machine index unreadable ({exc}); every box counts as maybe in use")]
     try:
         data = json.loads(text) if text.strip() else {}

@@ -16,7 +16,7 @@ from pathlib import Path
 from gaev_tui import paths
 from gaev_tui.boxcache import versions
 from gaev_tui.boxcache.model import Box, CacheWarning
-from gaev_tui.fsutil import atomic_write
+from gaev_tui.fsutil import atomic_write, read_regular
 
 TIMEOUT_S = 3.0
 FRESH_S = 3600  # a catalogue fetched less than an hour ago is not fetched again
@@ -41,15 +41,14 @@ def _fetch(url: str) -> bytes:
     local = _local_path(url)
     if local is not None:
         # Read local catalogues directly: urllib would cost more than the read itself.
-        with open(local, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    else:
-        if not url.startswith(("https://", "http://")):
-            raise ValueError(f"unsupported catalogue URL scheme: {url}")
-        import urllib.request  # only when a remote catalogue exists: it is slow to import
+        # The path comes from the cache (a user's file): a FIFO or device is refused.
+        return read_regular(local, MAX_BYTES)
+    if not url.startswith(("https://", "http://")):
+        raise ValueError(f"unsupported catalogue URL scheme: {url}")
+    import urllib.request  # only when a remote catalogue exists: it is slow to import
 
-        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp:  # noqa: S310 (scheme checked)
-            data = resp.read(MAX_BYTES + 1)
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp:  # noqa: S310 (scheme checked)
+        data = resp.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ValueError("catalogue larger than 16 MiB")
     return data
@@ -59,7 +58,7 @@ def _cached(cache: Path, max_age: float | None) -> dict | None:
     try:
         if max_age is not None and time.time() - cache.stat().st_mtime >= max_age:
             return None
-        data = json.loads(cache.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(cache, MAX_BYTES))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from gaev_tui.boxcache import versions
 from gaev_tui.boxcache.model import Box, CacheWarning, mtime_utc
+from gaev_tui.fsutil import read_regular, read_regular_text
 
+METADATA_MAX = 1 << 20  # a box's metadata.json is a few lines
+URL_MAX = 64 * 1024
 SLASH = "-VAGRANTSLASH-"
 COLON = "-VAGRANTCOLON-"
 
@@ -61,7 +64,7 @@ def allocated_size(path: Path) -> int:
 def _read_metadata(provider_dir: Path) -> tuple[dict | None, str | None]:
     """``metadata.json`` of a box as a dict, or an error text."""
     try:
-        data = json.loads((provider_dir / "metadata.json").read_text(encoding="utf-8"))
+        data = json.loads(read_regular(provider_dir / "metadata.json", METADATA_MAX))
     except OSError as exc:
         return None, f"metadata.json unreadable ({exc.strerror or exc})"
     except (ValueError, UnicodeDecodeError) as exc:
@@ -133,10 +136,10 @@ def _scan_version(name: str, vdir: Path, url: str | None, warnings: list[CacheWa
 def _read_url(box_dir: Path, warnings: list[CacheWarning]) -> str | None:
     path = box_dir / "metadata_url"
     try:
-        url = path.read_text(encoding="utf-8").strip()
+        url = read_regular_text(path, URL_MAX).strip()
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:
         warnings.append(CacheWarning(path, f"unreadable ({exc})"))
         return None
     return url or None

@@ -19,7 +19,7 @@ from gaev_tui.catalog.model import Catalog
 from gaev_tui.errors import InputError, Location
 from gaev_tui.yamlsrc import Document, PathKey
 
-SECTIONS = ("providers", "oses", "package_sets", "apps")
+SECTIONS = ("providers", "oses", "package_sets", "apps", "r_libraries")
 
 
 class _Merged(Document):

@@ -42,6 +42,9 @@ class BoxRef:
     name: str
     version: str | None = None
     description: str = ""
+    # Size of the box's disk (virtual, GB), where its build template says it: Vagrant
+    # can only grow a box's disk, so a smaller disk cap cannot hold. None: unknown.
+    disk_gb: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,34 @@ class Iso:
     url: str
     checksum: str  # "sha256:<hex>" (Packer's format)
     install: str  # one of INSTALL_KINDS
+
+
+@dataclass(frozen=True)
+class AptRepo:
+    """A third-party apt repository whose key is checked against a fingerprint."""
+
+    url: str
+    suite: str
+    key_url: str  # the publisher's own HTTPS address of its armored key (no keyserver)
+    fingerprint: str  # 40 hex digits, upper case
+
+
+@dataclass(frozen=True)
+class Provisioning:
+    """How a Linux guest is provisioned: its pinned Ansible and where R comes from."""
+
+    ansible_core: str = ""  # exact ansible-core installed in the guest (pip, in a venv)
+    ansible_python: str = ""  # the oldest Python that ansible-core runs on, e.g. "3.11"
+    r_apt: AptRepo | None = None  # CRAN's own apt repository for this release
+    r_binary_repo: str = ""  # binary CRAN packages (Posit Package Manager __linux__ URL)
+
+
+@dataclass(frozen=True)
+class RLibraries:
+    """System packages an R package needs to build or load, per OS family."""
+
+    package: str
+    needs: dict[str, tuple[str, ...]]  # family -> system packages
 
 
 @dataclass(frozen=True)
@@ -64,6 +95,7 @@ class OsEntry:
     boxes: dict[str, tuple[BoxRef, ...]]  # provider id -> boxes, the first is the default
     iso: Iso | None = None
     notes: str = ""  # limits the user must know (licensing, hosts)
+    provisioning: Provisioning = field(default_factory=Provisioning)
 
     @property
     def providers(self) -> tuple[str, ...]:
@@ -92,6 +124,17 @@ class Port:
 
 
 @dataclass(frozen=True)
+class AppOption:
+    """A whole-number setting a spec may give an app (``app_options``)."""
+
+    name: str
+    default: int
+    low: int
+    high: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class App:
     id: str
     kind: str  # one of APP_KINDS: decides the Ansible role
@@ -103,6 +146,7 @@ class App:
     version: str = ""  # pinned version (TLJH git ref, RStudio Server release, image tag)
     image: str = ""  # docker: image name
     settings: dict[str, str] = field(default_factory=dict)  # kind-specific, e.g. download URL
+    options: dict[str, AppOption] = field(default_factory=dict)  # what a spec's app_options may set
 
 
 @dataclass(frozen=True)
@@ -111,6 +155,7 @@ class Catalog:
     oses: dict[str, OsEntry]
     package_sets: dict[str, PackageSet]
     apps: dict[str, App]
+    r_libraries: dict[str, RLibraries] = field(default_factory=dict)  # R package -> its system libraries
     sources: tuple[str, ...] = ()  # files it was read from, in merge order
 
     def sets_for(self, category: str) -> list[PackageSet]:

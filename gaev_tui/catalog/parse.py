@@ -7,7 +7,8 @@ import re
 from gaev_tui import names
 from gaev_tui.catalog.model import (
     APP_KINDS, COMMUNICATORS, HOST_OSES, INSTALL_KINDS, OS_FAMILIES, PACKAGE_CATEGORIES,
-    App, BoxRef, Catalog, Iso, OsEntry, PackageSet, PackerPlugin, Port, Provider,
+    App, AppOption, AptRepo, BoxRef, Catalog, Iso, OsEntry, PackageSet, PackerPlugin, Port, Provider, Provisioning,
+    RLibraries,
 )
 from gaev_tui.fields import Fields
 from gaev_tui.yamlsrc import Document
@@ -22,9 +23,10 @@ def build(doc: Document, sources: tuple[str, ...]) -> Catalog:
     oses = {oid: _os(Fields(doc, ("oses", oid)), oid, providers) for oid in _ids(doc, "oses")}
     sets = {sid: _package_set(Fields(doc, ("package_sets", sid)), sid) for sid in _ids(doc, "package_sets")}
     apps = {aid: _app(Fields(doc, ("apps", aid)), aid) for aid in _ids(doc, "apps")}
+    libraries = {name: _r_libraries(Fields(doc, ("r_libraries", name)), name) for name in data.get("r_libraries", {})}
     if not data["oses"]:
         raise doc.error(("oses",), "the catalogue offers no OS")
-    return Catalog(providers, oses, sets, apps, sources)
+    return Catalog(providers, oses, sets, apps, r_libraries=libraries, sources=sources)
 
 
 def _ids(doc: Document, section: str) -> list[str]:
@@ -65,7 +67,7 @@ def _provider(f: Fields, pid: str) -> Provider:
 
 
 def _os(f: Fields, oid: str, providers: dict[str, Provider]) -> OsEntry:
-    f.only(("label", "family", "distro", "version", "communicator", "boxes", "iso", "notes"))
+    f.only(("label", "family", "distro", "version", "communicator", "boxes", "iso", "notes", "provisioning"))
     boxes_f = f.sub("boxes")
     if boxes_f is None or not boxes_f.data:
         raise f.error(("boxes",), "must list at least one provider with its boxes")
@@ -78,11 +80,12 @@ def _os(f: Fields, oid: str, providers: dict[str, Provider]) -> OsEntry:
         refs = []
         for index, _item in enumerate(items):
             box = Fields(f.doc, (*boxes_f.path, provider, index))
-            box.only(("name", "version", "description"))
+            box.only(("name", "version", "description", "disk_gb"))
             name = box.text("name")
             if reason := names.box_name(name):
                 raise box.error(("name",), reason)
-            refs.append(BoxRef(name, box.text("version", None), box.text("description", "")))
+            refs.append(BoxRef(name, box.text("version", None), box.text("description", ""),
+                               box.number("disk_gb", 1, 65536, None)))
         boxes[provider] = tuple(refs)
     iso = None
     if (iso_f := f.sub("iso")) is not None:
@@ -95,8 +98,56 @@ def _os(f: Fields, oid: str, providers: dict[str, Provider]) -> OsEntry:
         id=oid, label=f.text("label"), family=_choice(f, "family", OS_FAMILIES),
         distro=f.text("distro"), version=str(f.get("version", (str, int, float))),
         communicator=_choice(f, "communicator", COMMUNICATORS, "ssh"), boxes=boxes, iso=iso,
-        notes=f.text("notes", ""),
+        notes=f.text("notes", ""), provisioning=_provisioning(f.sub("provisioning")),
     )
+
+
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+_FINGERPRINT = re.compile(r"^[0-9A-F]{40}$")
+_RPM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+._-]*$")
+
+
+def _provisioning(f: Fields | None) -> Provisioning:
+    if f is None:
+        return Provisioning()
+    f.only(("ansible_core", "ansible_python", "r_apt", "r_binary_repo"))
+    core = f.text("ansible_core", "")
+    if core and not _VERSION.match(core):
+        raise f.error(("ansible_core",), f"must be an exact version such as 2.19.14, not '{core}'")
+    python = f.text("ansible_python", "")
+    if python and not re.match(r"^3\.\d+$", python):
+        raise f.error(("ansible_python",), f"must be a Python version such as 3.11, not '{python}'")
+    repo = None
+    if (apt := f.sub("r_apt")) is not None:
+        apt.only(("url", "suite", "key_url", "fingerprint"))
+        fingerprint = apt.text("fingerprint").replace(" ", "").upper()
+        if not _FINGERPRINT.match(fingerprint):
+            raise apt.error(("fingerprint",), "must be the key's 40-hex-digit OpenPGP fingerprint")
+        for key in ("url", "key_url"):
+            if not apt.text(key).startswith("https://"):
+                raise apt.error((key,), "must be an https:// address")
+        repo = AptRepo(apt.text("url"), apt.text("suite"), apt.text("key_url"), fingerprint)
+    binary = f.text("r_binary_repo", "")
+    if binary and not binary.startswith(("https://", "file://")):
+        raise f.error(("r_binary_repo",), "must be an https:// address")
+    return Provisioning(core, python, repo, binary)
+
+
+def _r_libraries(f: Fields, name: str) -> RLibraries:
+    if reason := names.PACKAGE_CHECKS["r"](name):
+        raise f.error((), f"'{name}' {reason}")
+    f.only(("debian", "rhel"))
+    needs = {}
+    for family in ("debian", "rhel"):
+        packages = f.texts(family, [])
+        for index, package in enumerate(packages):
+            # RPM names may hold capitals (libXt-devel); Debian's may not.
+            reason = names.PACKAGE_CHECKS["apt"](package) if family == "debian" else (
+                None if _RPM_NAME.match(package) else "is not an RPM package name")
+            if reason:
+                raise f.error((family, index), f"'{package}' {reason}")
+        needs[family] = tuple(packages)
+    return RLibraries(name, needs)
 
 
 def _package_set(f: Fields, sid: str) -> PackageSet:
@@ -111,7 +162,7 @@ def _package_set(f: Fields, sid: str) -> PackageSet:
 
 
 def _app(f: Fields, aid: str) -> App:
-    f.only(("kind", "label", "description", "ports", "min_memory_mb", "families", "version", "image", "settings"))
+    f.only(("kind", "label", "description", "ports", "min_memory_mb", "families", "version", "image", "settings", "options"))
     ports = []
     for index, _item in f.items("ports"):
         port = Fields(f.doc, (*f.path, "ports", index))
@@ -131,5 +182,17 @@ def _app(f: Fields, aid: str) -> App:
         description=f.text("description", ""), ports=tuple(ports),
         min_memory_mb=f.number("min_memory_mb", 128, 1 << 20), families=families,
         version=str(f.get("version", (str, int, float), "")), image=f.text("image", ""),
-        settings=settings,
+        settings=settings, options=_app_options(f.sub("options")),
     )
+
+
+def _app_options(f: Fields | None) -> dict[str, AppOption]:
+    options: dict[str, AppOption] = {}
+    for name in f.data if f is not None else ():
+        option = f.sub(name)
+        if option is None:
+            raise f.error((name,), "must be a mapping {default, min, max, description}")
+        option.only(("default", "min", "max", "description"))
+        low, high = option.number("min", 0, 1 << 30), option.number("max", 0, 1 << 30)
+        options[name] = AppOption(name, option.number("default", low, high), low, high, option.text("description", ""))
+    return options

@@ -187,13 +187,22 @@ def _remove(args, index) -> int:
 def _pin(args, index) -> int:
     from gaev_tui.boxcache import records
 
+    warnings: list = []
     if args.action == "pin":
-        _matching(args, index)  # pinning a box that is not there is most likely a typo
-        new = records.pin(args.name, args.box_version, args.provider, args.architecture)
-        print(("pinned" if new else "already pinned") + f": {args.name}")
+        found = _matching(args, index)  # pinning a box that is not there is most likely a typo
+        try:  # a prune may be removing it right now: checked again under the records' lock
+            new = records.pin(args.name, args.box_version, args.provider, args.architecture,
+                              warnings=warnings, still_there=lambda: any(b.path.is_dir() for b in found))
+        except records.BoxGone:
+            print(f"gaev: {args.name!r} was removed (by a prune) before it could be pinned", file=sys.stderr)
+            return EXIT_FAILED
+        message = ("pinned" if new else "already pinned") + f": {args.name}"
     else:
-        count = records.unpin(args.name, args.box_version, args.provider, args.architecture)
-        print(f"{count} pin(s) removed")
+        count = records.unpin(args.name, args.box_version, args.provider, args.architecture, warnings=warnings)
+        message = f"{count} pin(s) removed"
+    for warning in warnings:  # the records were repaired on the way: never silently
+        print(f"gaev: warning: {warning}", file=sys.stderr)
+    print(message)
     return EXIT_OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 
@@ -22,10 +23,13 @@ def run(args: argparse.Namespace) -> int:
     from gaev_tui.catalog import load_catalog
     from gaev_tui.render import render_project, write_project
     from gaev_tui.envspec import load_spec
+    from gaev_tui.envspec.advice import spec_warnings
 
     catalog = load_catalog()
     spec = load_spec(args.spec, catalog)
     files = render_project(spec, catalog)
+    for warning in spec_warnings(spec, catalog):
+        print(f"gaev: warning: {args.spec}: {warning.field}: {warning.message}", file=sys.stderr)
     dest = args.output or Path(spec.name)
     source = args.spec / "gaev.yaml" if args.spec.is_dir() else args.spec
     shell_inside = _inside(dest) and dest.is_dir()

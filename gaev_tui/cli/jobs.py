@@ -40,13 +40,24 @@ def run_jobs(args) -> int:
     if args.cancel:
         job = _find(args.cancel)
         if not jobs.cancel_job(job):
-            print(f"gaev: job {job.id} is not running ({job.effective_status()})", file=sys.stderr)
+            status = job.effective_status()
+            why = f"is not running ({status})" if status not in ("starting", "running") else (
+                f"has no runner GAEV started at pid {job.pid} (pid, start time or command differ); no signal sent")
+            print(f"gaev: job {job.id} {why}", file=sys.stderr)
             return EXIT_FAILED
         print(f"cancelling job {job.id}; follow it: gaev attach {job.id}")
         return EXIT_OK
-    found = jobs.list_jobs()
+    found, bad = jobs.scan_jobs()
+    for problem in bad:  # one bad state file must not hide the other jobs
+        print(f"gaev: warning: {problem}", file=sys.stderr)
     if args.json:
-        out = [{**job.__dict__, "status": job.effective_status(), "log": str(job.log_path)} for job in found]
+        from gaev_tui.boxbuild.cause import job_cause
+
+        out = []
+        for job in found:
+            status = job.effective_status()
+            out.append({**job.__dict__, "status": status, "log": str(job.log_path),
+                        "cause": job_cause(status, job.stages, job.message)})
         print(json.dumps(out, indent=2, sort_keys=True))
         return EXIT_OK
     if not found:
@@ -65,6 +76,9 @@ def _find(job_id):
 
     job = jobs.find_job(job_id)
     if job is None:
+        bad = jobs.read_job(job_id) if job_id else None
+        if isinstance(bad, jobs.BadJob):
+            raise NoSuchJob(str(bad))
         what = f"no job matches '{job_id}'" if job_id else "no build jobs yet"
         raise NoSuchJob(f"{what} (see 'gaev jobs')")
     return job
@@ -87,7 +101,10 @@ def run_attach(args) -> int:
     follower = JobFollower(job.id)
     try:
         # A runner that is just starting has no log yet: wait a little for it.
-        opened = follower.wait_open(max(0, args.lines), every=0.1, timeout=30)
+        try:
+            opened = follower.wait_open(max(0, args.lines), every=0.1, timeout=30)
+        except OSError as exc:  # a symlink or a FIFO where GAEV writes a log: not followed
+            raise NoSuchJob(f"job {job.id}: its log cannot be read safely ({exc})") from None
         if opened is None:
             raise GaevError(f"job {job.id} has no log ({follower.status})")
         print(f"[gaev] job {job.id} ({follower.status}); log: {follower.reader.path}", file=sys.stderr)

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "gaev_tui.cli.get",
     "gaev_tui.cli.migrate",
     "gaev_tui.cli.ci",
+    "gaev_tui.cli.serve",
 )
 
 

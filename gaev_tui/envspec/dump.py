@@ -51,6 +51,8 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
         out["packages"] = packages
     if spec.apps:
         out["apps"] = list(spec.apps)
+    if spec.app_options:
+        out["app_options"] = {app: dict(sorted(values.items())) for app, values in spec.app_options.items() if values}
     if spec.timezone:
         out["timezone"] = spec.timezone
     if spec.locale:

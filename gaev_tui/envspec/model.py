@@ -4,10 +4,11 @@ from user input, so every instance here has passed validation."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PureWindowsPath
 
 SPEC_KEYS = (
     "name", "description", "os", "provider", "provider_options", "base_box", "hostname",
-    "resources", "network", "shared_folders", "packages", "apps", "timezone", "locale",
+    "resources", "network", "shared_folders", "packages", "apps", "app_options", "timezone", "locale",
 )
 
 
@@ -42,8 +43,21 @@ class Network:
 
 @dataclass(frozen=True)
 class SharedFolder:
-    host: str  # relative to the project directory, or absolute
+    host: str  # relative to the project directory, or absolute (POSIX or Windows)
     guest: str
+
+    @property
+    def windows_host(self) -> bool:
+        """The host path is an absolute Windows path (``C:\\Users\\...``, ``\\\\server\\share``),
+        whatever the OS GAEV runs on."""
+        path = PureWindowsPath(self.host)
+        return bool(path.drive) and path.is_absolute()
+
+    @property
+    def vagrant_host(self) -> str:
+        """The host path as the Vagrantfile writes it: Windows paths with '/', which Ruby
+        and Vagrant on Windows read like '\\' (and no backslash escapes to misread)."""
+        return PureWindowsPath(self.host).as_posix() if self.windows_host else self.host
 
 
 @dataclass(frozen=True)
@@ -74,3 +88,4 @@ class Spec:
     apps: tuple[str, ...] = ()
     timezone: str | None = None
     locale: str | None = None
+    app_options: dict[str, dict[str, int]] = field(default_factory=dict)  # app id -> option -> value

@@ -15,9 +15,9 @@ import re
 import yaml
 
 from gaev_tui.catalog import OsEntry
+from gaev_tui.envspec import Spec
 from gaev_tui.errors import InputError, Location
 from gaev_tui.templating import render, static_tree
-from gaev_tui.envspec import Spec
 
 DEFAULT_LOCALE = "en_US.UTF-8"
 DEFAULT_TIMEZONE = "UTC"

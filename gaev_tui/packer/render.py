@@ -7,11 +7,11 @@ import re
 
 from gaev_tui import __version__
 from gaev_tui.catalog import Catalog, OsEntry, Provider
+from gaev_tui.envspec import Spec
 from gaev_tui.errors import GaevError, InputError, Location
 from gaev_tui.packer import answers, osinfo, sources
 from gaev_tui.packer.hcl import attrs, string, strings
 from gaev_tui.templating import render, static_tree
-from gaev_tui.envspec import Spec
 
 BUILDERS = ("virtualbox-iso", "qemu", "vmware-iso", "hyperv-iso", "parallels-iso")
 # Providers whose guests need the hypervisor's tools for Vagrant to work (shared

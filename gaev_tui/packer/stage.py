@@ -25,8 +25,11 @@ import sys
 import time
 from pathlib import Path
 
+from filelock import Timeout
+
 from gaev_tui import tools
 from gaev_tui.boxbuild.checksum import sha256_file
+from gaev_tui.boxbuild.record import record_base_box
 from gaev_tui.fsutil import atomic_write
 from gaev_tui.packer.tool import knows_plugins_block, packer_version, template_for
 
@@ -82,7 +85,15 @@ def add(name: str, provider: str, box: Path) -> int:
     metadata = box.with_name(box.name.removesuffix(".box") + ".json")
     atomic_write(metadata, json.dumps(box_metadata(name, provider, box, sha256, version), indent=2) + "\n")
     # --force: re-adding the same build (a retried stage) replaces it instead of failing.
-    return _run(["vagrant", "box", "add", "--force", "--machine-readable", "--provider", provider, str(metadata)])
+    code = _run(["vagrant", "box", "add", "--force", "--machine-readable", "--provider", provider, str(metadata)])
+    if code == 0:
+        try:  # like the final box: GAEV's records say GAEV built it, from which spec
+            record_base_box(name, version, provider, sha256, box, Path.cwd().parent)
+        except (OSError, Timeout) as exc:  # the box is in Vagrant; only GAEV's bookkeeping failed
+            print(f"gaev: warning: the base box was not recorded in GAEV's box records: {exc}", flush=True)
+        else:
+            print(f"gaev: recorded {name} {version} ({provider}) in GAEV's box records", flush=True)
+    return code
 
 
 def main(argv: list[str]) -> int:

@@ -7,13 +7,17 @@ roles themselves are static files shipped with GAEV (``templates/ansible/roles``
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 from gaev_tui.catalog import Catalog
+from gaev_tui.catalog.model import App
 from gaev_tui.envspec import Spec
 from gaev_tui.envspec.dump import _Dumper
+from gaev_tui.errors import GaevError
+from gaev_tui.templating import static_tree
 
 MANIFEST_PATH = "/var/lib/gaev/manifest.json"
 DEFAULT_VENV = "/opt/gaev/venv"
@@ -27,6 +31,12 @@ LINUX_ROLE_ORDER = (
 WINDOWS_ROLE_ORDER = ("windows_base", "windows_packages", "windows_r_packages", "windows_manifest")
 # One R installer serves Linux and Windows; it is kept once and placed in both roles.
 SHARED_ROLE_FILES = {"windows_r_packages/files/gaev_r_install.R": "r_packages/files/gaev_r_install.R"}
+# A role file named NAME.<family>.yml is that family's NAME.yml: a project gets only its
+# own family's tasks, so no module of another family is ever loaded or resolved.
+_FAMILY_FILE = re.compile(r"^(?P<stem>.+)\.(?P<family>debian|rhel|windows|macos)\.yml$")
+# A task's module, as written in GAEV's roles: "      namespace.collection.module:".
+_MODULE_KEY = re.compile(r"^\s*(?:- )?(?P<fqcn>[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+):\s*$", re.MULTILINE)
+BUILTIN = "ansible.builtin"
 
 
 class Unsafe(str):
@@ -85,6 +95,51 @@ def roles_for(spec: Spec, catalog: Catalog) -> list[str]:
     return [role for role in LINUX_ROLE_ORDER if role in wanted]
 
 
+def role_files(roles: list[str], family: str) -> dict[str, bytes]:
+    """The files of ``roles`` for one OS family, keyed ``role/path`` as in ``ansible/roles/``."""
+    shipped = static_tree("ansible", "roles")
+    shipped.update({path: shipped[source] for path, source in SHARED_ROLE_FILES.items()})
+    files: dict[str, bytes] = {}
+    for role in roles:
+        mine = {path: data for path, data in shipped.items() if path.startswith(f"{role}/")}
+        for path, data in sorted(mine.items()):
+            folder, _, name = path.rpartition("/")
+            if match := _FAMILY_FILE.match(name):
+                if match["family"] != family:
+                    continue
+                path = f"{folder}/{match['stem']}.yml"
+                if path in mine:
+                    raise GaevError(f"templates/ansible/roles/{path} exists twice (plain and per-family)")
+            files[path] = data
+        if f"{role}/tasks/main.yml" not in files:
+            raise GaevError(f"GAEV's installation lacks the Ansible role '{role}' for the {family} family "
+                            f"(templates/ansible/roles/{role}/tasks/main[.{family}].yml)")
+    return files
+
+
+def modules_used(files: dict[str, bytes]) -> list[str]:
+    """Every module (fully qualified name) the task files among ``files`` call."""
+    found = set()
+    for path, data in files.items():
+        if "/tasks/" in path or "/handlers/" in path:
+            found |= {m["fqcn"] for m in _MODULE_KEY.finditer(data.decode("utf-8"))}
+    return sorted(found)
+
+
+def collections_used(files: dict[str, bytes]) -> list[str]:
+    """The collections besides ansible.builtin that the roles need."""
+    return sorted({name.rsplit(".", 1)[0] for name in modules_used(files)} - {BUILTIN})
+
+
+def requirements_yaml(collections: list[str]) -> str:
+    """ansible/requirements.yml: what 'ansible-galaxy collection install -r' must install."""
+    header = ("# Written by GAEV: the Ansible collections the roles use, besides ansible.builtin\n"
+              "# (which every ansible-core has). Install them with:\n"
+              "#   ansible-galaxy collection install -r ansible/requirements.yml\n---\n")
+    return header + yaml.dump({"collections": [{"name": name} for name in collections]},
+                              Dumper=_Dumper, sort_keys=False, default_flow_style=False)
+
+
 def _unsafe(value: Any) -> Any:
     if isinstance(value, str):
         return Unsafe(value)
@@ -95,10 +150,78 @@ def _unsafe(value: Any) -> Any:
     return value
 
 
+IRKERNEL = "IRkernel"
+DEFAULT_CRAN = "https://cloud.r-project.org"
+
+
+def _name(spec: str) -> str:
+    return spec.split("@", 1)[0]
+
+
+def r_packages_for(spec: Spec, catalog: Catalog) -> list[str]:
+    """The CRAN packages to install: the spec's, plus IRkernel when R meets JupyterHub
+    (the hub then gets an R kernel, which needs the package)."""
+    packages = list(spec.packages.r)
+    tljh = any(catalog.apps[app].kind == "tljh" for app in spec.apps)
+    wants_r = bool(spec.packages.r or spec.packages.bioconductor)
+    if tljh and wants_r and IRKERNEL not in {_name(p) for p in packages}:
+        packages.append(IRKERNEL)
+    return packages
+
+
+def r_system_libraries(spec: Spec, catalog: Catalog) -> list[str]:
+    """System packages the chosen R packages need, from the catalogue's r_libraries."""
+    family = catalog.oses[spec.os].family
+    found: dict[str, None] = {}
+    for package in [*r_packages_for(spec, catalog), *spec.packages.bioconductor]:
+        entry = catalog.r_libraries.get(_name(package))
+        for library in entry.needs.get(family, ()) if entry else ():
+            found[library] = None
+    return list(found)
+
+
+def r_library_warnings(spec: Spec, catalog: Catalog) -> list[str]:
+    """R packages known to need a system library the catalogue does not name here."""
+    family = catalog.oses[spec.os].family
+    if family not in ("debian", "rhel"):
+        return []
+    warnings = []
+    for package in [*spec.packages.r, *spec.packages.bioconductor]:
+        entry = catalog.r_libraries.get(_name(package))
+        if entry is not None and not entry.needs.get(family):
+            warnings.append(f"R package '{_name(package)}' needs system libraries that the catalogue's "
+                            f"r_libraries table does not name for {family}: its build may fail; add them "
+                            f"to packages.apt or to r_libraries in your catalogue")
+    return warnings
+
+
+def app_option(spec: Spec, app: App, name: str) -> int:
+    """An app's option: the spec's value, else the catalogue's default."""
+    return spec.app_options.get(app.id, {}).get(name, app.options[name].default)
+
+
+def tljh_config(spec: Spec, catalog: Catalog, app: App) -> dict[str, Any]:
+    """TLJH's config.yaml keys GAEV manages (tljh/configurer.py): idle culler, limits."""
+    options = {name: app_option(spec, app, name) for name in app.options}
+    config: dict[str, Any] = {}
+    if "idle_timeout_minutes" in options:
+        minutes = options["idle_timeout_minutes"]
+        config["services"] = {"cull": {"enabled": minutes > 0, "timeout": max(minutes, 1) * 60}}
+    limits: dict[str, Any] = {}
+    if "memory_limit_mb" in options:
+        limits["memory"] = f"{options['memory_limit_mb']}M" if options["memory_limit_mb"] else None
+    if "cpu_limit" in options:
+        limits["cpu"] = options["cpu_limit"] or None
+    if limits:
+        config["limits"] = limits
+    return config
+
+
 def vars_for(spec: Spec, catalog: Catalog) -> dict[str, Any]:
     apps = [catalog.apps[app] for app in spec.apps]
     tljh = next((app for app in apps if app.kind == "tljh"), None)
     rstudio = next((app for app in apps if app.kind == "rstudio_server"), None)
+    provisioning = catalog.oses[spec.os].provisioning
     data: dict[str, Any] = {
         "gaev_name": spec.name,
         "gaev_hostname": spec.hostname or "",
@@ -107,13 +230,20 @@ def vars_for(spec: Spec, catalog: Catalog) -> dict[str, Any]:
         "gaev_apt_packages": list(spec.packages.apt),
         "gaev_python_packages": list(spec.packages.python),
         "gaev_python_venv": TLJH_VENV if tljh else DEFAULT_VENV,
-        "gaev_r_packages": list(spec.packages.r),
+        "gaev_r_packages": r_packages_for(spec, catalog),
         "gaev_bioconductor_packages": list(spec.packages.bioconductor),
+        "gaev_r_system_libraries": r_system_libraries(spec, catalog),
+        "gaev_cran_repo": provisioning.r_binary_repo or DEFAULT_CRAN,
         "gaev_choco_packages": list(spec.packages.choco),
         "gaev_manifest_path": MANIFEST_PATH,
     }
+    if provisioning.r_apt:
+        repo = provisioning.r_apt
+        data["gaev_r_apt"] = {"url": repo.url, "suite": repo.suite, "key_url": repo.key_url, "fingerprint": repo.fingerprint}
     if tljh:
-        data["gaev_tljh"] = {"version": tljh.version, "admin_user": tljh.settings.get("admin_user", "admin"), **tljh.settings}
+        data["gaev_tljh"] = {"version": tljh.version, "admin_user": tljh.settings.get("admin_user", "admin"), **tljh.settings,
+                             "config": tljh_config(spec, catalog, tljh)}
+        data["gaev_shared_folders"] = [folder.guest for folder in spec.shared_folders]
     if rstudio:
         data["gaev_rstudio"] = {"version": rstudio.version, **rstudio.settings}
     data["gaev_docker_engine"] = any(app.kind == "docker" for app in apps)

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Label
 from textual.worker import Worker, WorkerState
 
 from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.cause import job_cause
 from gaev_tui.boxbuild.jobs import Job
 from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.boxbuild.stages import duration_text
@@ -45,6 +46,7 @@ class BuildsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Label("Builds", id="title")
         yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="cause")  # why the highlighted job failed; hidden otherwise
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -83,6 +85,7 @@ class BuildsScreen(Screen):
             ids = [key for key, _ in rows]
             if selected in ids:
                 table.move_cursor(row=ids.index(selected))
+        self._show_cause()
         running = sum(status in ("starting", "running") for _, status in found)
         self.query_one("#title", Label).update(
             f"Builds — {len(found)} job{'s' if len(found) != 1 else ''}, {running} running"
@@ -101,6 +104,18 @@ class BuildsScreen(Screen):
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _show_cause(self) -> None:
+        """Under the table, the cause of the highlighted job's failure (the same line
+        ``gaev build`` and ``gaev jobs --json`` give)."""
+        selected = self._selected()
+        cause = next((job_cause(status, job.stages, job.message) for job, status in self.jobs if job.id == selected), None)
+        label = self.query_one("#cause", Label)
+        label.update(Text(f"✗ {cause}") if cause else "")
+        label.set_class(bool(cause), "-shown")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_cause()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

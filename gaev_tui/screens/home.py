@@ -12,10 +12,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gaev_tui import confine
 from gaev_tui.widgets.tool_list import ToolList
 
 if TYPE_CHECKING:
     from gaev_tui.wizard_state import WizardState
+
+# A browser session (gaev serve) gets the wizard only: nothing that runs or removes things
+# on the server (builds, the server's box cache, publishing its boxes).
+SERVER_ONLY = ("boxes", "builds", "share")
 
 MENU = (
     ("new", "New environment", "n"),
@@ -43,10 +48,15 @@ class HomeScreen(Screen):
         with Vertical(id="home-main"):
             yield Static("Describe the virtual machine you need; GAEV writes a project that "
                          "Vagrant, Packer and Ansible build for you.", id="home-intro")
-            yield OptionList(*(Option(f"{label}  [dim]({key})[/]", id=ident) for ident, label, key in MENU), id="home-menu")
+            web = confine.projects_root() is not None
+            yield OptionList(*(Option(f"{label}  [dim]({key})[/]", id=ident) for ident, label, key in MENU
+                               if not (web and ident in SERVER_ONLY)), id="home-menu")
             yield Static("Tools on this host", id="home-tools-title")
             yield ToolList(self.app.host_facts, id="home-tools")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return not (action in SERVER_ONLY and confine.projects_root() is not None)
 
     def on_mount(self) -> None:
         self.watch(self.app, "host_facts", self.query_one(ToolList).set_facts)
@@ -74,6 +84,8 @@ class HomeScreen(Screen):
         self.app.open_builds()
 
     def action_share(self) -> None:
+        if self.app._refused_in_browser():
+            return
         from gaev_tui.screens.share import ShareScreen
 
         self.app.push_screen(ShareScreen())

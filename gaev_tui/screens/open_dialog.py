@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from gaev_tui import confine
 from gaev_tui.errors import InputError
 from gaev_tui.screens.flow import state_from_path
 from gaev_tui.wizard_state import WizardState
@@ -34,8 +35,9 @@ class OpenDialog(ModalScreen[WizardState | None]):
         text = event.value.strip()
         if not text:
             return
-        path = Path(text).expanduser()
         try:
+            root = confine.projects_root()
+            path = confine.inside(root, text) if root is not None else Path(text).expanduser()
             state = state_from_path(path, self.app.catalog)
         except InputError as error:
             self.query_one("#open-error", Static).update(str(error))

@@ -3,13 +3,17 @@ forwarded ports, shared folders, host name, time zone and language."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from gaev_tui import names
+from gaev_tui.envspec import SharedFolder
+from gaev_tui.envspec.advice import spec_warnings
 from gaev_tui.errors import InputError
+from gaev_tui.hostfacts import host_fit
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.envspec import required_memory_mb
 from gaev_tui.widgets.field import Field
@@ -32,8 +36,8 @@ FIELDS = (
     ("f-timezone", "timezone", "Time zone", "blank: UTC; like Europe/Paris", names.timezone),
     ("f-locale", "locale", "Language (locale)", "blank: the box's; like fr_FR.UTF-8", names.locale),
 )
-DISK_HINT = ("A cap keeps the packaged box small enough for where it will live: some "
-             "clouds refuse images over 18 GB.")
+DISK_HINT = ("Vagrant can only grow a box's disk: a smaller size needs a base box built "
+             "with Packer (base box step).")
 
 
 class ResourcesScreen(StepScreen):
@@ -42,7 +46,8 @@ class ResourcesScreen(StepScreen):
                "proposed values suit the apps you chose; blank means the box's default.")
     HELP = f"""\
 * **CPUs / Memory**: taken from this computer while the VM runs. The apps' needs are the minimum.
-* **Disk cap**: {DISK_HINT} Blank: the base box's own size.
+* **Disk cap**: {DISK_HINT} Blank: the base box's own size. A size larger than the box's grows it at the
+  first `vagrant up`.
 * **Private network**: an address only this computer can reach: `dhcp`, or a fixed one like `192.168.56.10`.
 * **Forwarded ports**: `8000:80` makes `http://localhost:8000/` here reach port 80 in the VM. Ports on this
   computer must be 1024 or more. Several: `8000:80, 8787:8787`; UDP: `5353:53/udp`.
@@ -64,15 +69,41 @@ class ResourcesScreen(StepScreen):
         for ident, attr, label, placeholder, check in FIELDS:
             yield Field(label, getattr(self.state, attr), id=ident, placeholder=placeholder,
                         check=check, hint=hints.get(ident, ""))
+        yield Static("", id="resources-warnings")
         yield Static("", id="resources-end")
 
     def on_mount(self) -> None:
         self.query_one("#f-cpus", Field).input.focus()
         self.check_folders()
+        self.show_warnings()
 
     def on_input_changed(self, event) -> None:
         if event.input.id == "f-folders-input":
             self.check_folders()
+        self.show_warnings()
+
+    def warnings(self) -> list[str]:
+        """What this host cannot give (when probed) and the spec's own warnings, for
+        the answers as they stand; nothing while they do not parse (errors come first)."""
+        state = self.state.copy()
+        for ident, attr, *_ in FIELDS:
+            setattr(state, attr, self.query_one(f"#{ident}", Field).value.strip())
+        try:
+            spec = state.check(self.catalog, upto=self.STEP)
+        except InputError:
+            return []
+        facts = self.app.host_facts
+        found = []
+        if facts is not None and facts.capacity is not None:
+            ports = [(p.host, p.protocol) for p in spec.network.forwarded_ports]
+            found = [w.message for w in host_fit(spec.resources.cpus, spec.resources.memory_mb, ports, facts.capacity)]
+        return found + [w.message for w in spec_warnings(spec, self.catalog)]
+
+    def show_warnings(self) -> None:
+        line = self.query_one("#resources-warnings", Static)
+        found = self.warnings()
+        line.update("\n".join(f"⚠ {message}" for message in found))
+        line.display = bool(found)
 
     def check_folders(self) -> bool:
         """Say where each shared folder is on this computer, and if it exists; False
@@ -86,6 +117,10 @@ class ResourcesScreen(StepScreen):
         project = self.state.default_dest()
         notes = []
         for folder in folders:
+            if SharedFolder(folder["host"], folder["guest"]).windows_host and os.name != "nt":
+                # Not a path of this computer: written as typed, for the Windows host.
+                notes.append(f"{folder['host']}: a folder of the Windows computer that will run the VM")
+                continue
             host = Path(folder["host"]).expanduser()
             where = host if host.is_absolute() else project / host
             if where.exists() and not where.is_dir():

@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Static
 from textual.worker import Worker, WorkerState
 
-from gaev_tui.errors import GaevError
+from gaev_tui import confine
+from gaev_tui.errors import GaevError, InputError
 from gaev_tui.render import plan_changes, render_project, write_project
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
@@ -67,7 +68,11 @@ your choices: `gaev open DIR` brings them back into this wizard.
         self.query_one("#f-dest", Field).input.focus()
 
     def dest(self) -> Path:
-        return Path(self.query_one("#f-dest", Field).value.strip() or self.state.name).expanduser()
+        typed = self.query_one("#f-dest", Field).value.strip() or self.state.name
+        root = confine.projects_root()
+        if root is not None:  # a browser session: only inside the server's projects directory
+            return confine.inside(root, typed)
+        return Path(typed).expanduser()
 
     def existing(self) -> bool:
         dest = self.dest()
@@ -77,8 +82,14 @@ your choices: `gaev open DIR` brings them back into this wizard.
         self.update_plan()
 
     def update_plan(self) -> None:
-        dest, plan = self.dest(), self.query_one("#write-plan", Static)
+        plan = self.query_one("#write-plan", Static)
         confirm = self.query_one("#write-confirm", Checkbox)
+        try:
+            dest = self.dest()
+        except InputError as error:
+            confirm.display = False
+            plan.update(f"[red]{escape(error.message)}[/]")
+            return
         confirm.display = self.existing()
         if dest.exists() and not dest.is_dir():
             plan.update(f"[red]{escape(display_path(dest))} is a file; choose a directory.[/]")
@@ -101,6 +112,11 @@ your choices: `gaev open DIR` brings them back into this wizard.
 
     def validate(self) -> bool:
         field = self.query_one("#f-dest", Field)
+        try:
+            self.dest()
+        except InputError as error:
+            field.show_error(error.message)
+            return False
         if self.dest().exists() and not self.dest().is_dir():
             field.show_error("is a file; choose a directory")
             return False
@@ -111,8 +127,8 @@ your choices: `gaev open DIR` brings them back into this wizard.
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         written = getattr(self, "written", None) is not None
-        if action == "build":
-            return written  # False hides it from the footer until there is a project
+        if action == "build":  # hidden until there is a project, and in a browser session
+            return written and confine.projects_root() is None
         return not written if action == "next" else True
 
     def leave(self) -> None:
@@ -140,7 +156,11 @@ your choices: `gaev open DIR` brings them back into this wizard.
             self.query_one("#write-form").display = False
             self.query_one("#write-done").display = True
             self.query_one("#nav-next").display = False  # written: nothing left to write
-            self.query_one("#write-build").focus()
+            if confine.projects_root() is not None:  # a browser session builds nothing on the server
+                self.query_one("#write-build").display = False
+                self.query_one("#write-home").focus()
+            else:
+                self.query_one("#write-build").focus()
             self.refresh_bindings()
         elif event.state == WorkerState.ERROR and isinstance(event.worker.error, GaevError):
             self.query_one("#f-dest", Field).show_error(str(event.worker.error))

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 import gaev_tui
-from gaev_tui.render.ansible import SHARED_ROLE_FILES
+from gaev_tui.render.ansible import role_files
 
 TEMPLATES = Path(gaev_tui.__file__).parent / "templates" / "ansible"
 ROLES_DIR = TEMPLATES / "roles"
@@ -44,22 +44,33 @@ def load_vars(text: str) -> dict:
 
 def shipped_roles() -> list[str]:
     """Names of the roles GAEV ships."""
-    return sorted(p.name for p in ROLES_DIR.iterdir() if (p / "tasks" / "main.yml").is_file())
+    return sorted(p.name for p in ROLES_DIR.iterdir() if list((p / "tasks").glob("main*.yml")))
 
 
-def make_project(dest: Path, playbook: str, vars_yaml: str) -> Path:
-    """Write an Ansible project at ``dest`` (created) and return its path."""
+def make_project(dest: Path, playbook: str, vars_yaml: str, roles: list[str] | None = None,
+                 family: str = "debian") -> Path:
+    """Write an Ansible project at ``dest`` (created) and return its path.
+
+    The roles (all shipped ones by default) are laid out by the renderer's own
+    ``role_files`` for ``family``, exactly as ``gaev generate`` writes them.
+    """
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROLES_DIR, dest / "roles")
-    for path, source in SHARED_ROLE_FILES.items():  # as the renderer places them
-        (dest / "roles" / path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROLES_DIR / source, dest / "roles" / path)
+    wanted = roles if roles is not None else [r for r in shipped_roles() if _has_family(r, family)]
+    for rel, data in role_files(wanted, family).items():
+        path = dest / "roles" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     if LINT_CONFIG.exists():
         shutil.copy2(LINT_CONFIG, dest / ".ansible-lint")
     (dest / "vars").mkdir(exist_ok=True)
     (dest / "vars" / "all.yml").write_text(vars_yaml)
     (dest / "playbook.yml").write_text(playbook)
     return dest
+
+
+def _has_family(role: str, family: str) -> bool:
+    tasks = ROLES_DIR / role / "tasks"
+    return (tasks / "main.yml").is_file() or (tasks / f"main.{family}.yml").is_file()
 
 
 def playbook_yaml(roles: list[str], hosts: str = "all", name: str = "Provision the test machine",

@@ -13,22 +13,29 @@ import pytest
 from gaev_tui.render.ansible import LINUX_ROLE_ORDER, WINDOWS_ROLE_ORDER
 from tests.toolcheck import need_tool
 
-from .project import DATA, make_project, playbook_yaml, run_ansible, shipped_roles
+from .project import DATA, _has_family, make_project, playbook_yaml, run_ansible, shipped_roles
 
 pytestmark = pytest.mark.tools
 
 
-def _all_roles_playbook() -> str:
-    linux = playbook_yaml(list(LINUX_ROLE_ORDER), hosts="linux", name="Provision a Linux machine")
+def _linux_roles(family: str) -> list[str]:
+    return [role for role in LINUX_ROLE_ORDER if _has_family(role, family)]
+
+
+def _all_roles_playbook(family: str) -> str:
+    linux = playbook_yaml(_linux_roles(family), hosts="linux", name="Provision a Linux machine")
     windows = playbook_yaml(list(WINDOWS_ROLE_ORDER), hosts="windows", name="Provision a Windows machine")
     # One file, two plays: drop the second document marker so it stays one YAML list.
     return linux + windows.removeprefix("---\n")
 
 
-@pytest.fixture(scope="module")
-def all_roles_project(tmp_path_factory):
-    project = tmp_path_factory.mktemp("lint") / "ansible"
-    return make_project(project, _all_roles_playbook(), (DATA / "lint_vars.yml").read_text())
+# Each Linux family's project holds only that family's task files: both are checked.
+@pytest.fixture(scope="module", params=["debian", "rhel"])
+def all_roles_project(request, tmp_path_factory):
+    family = request.param
+    project = tmp_path_factory.mktemp(f"lint-{family}") / "ansible"
+    return make_project(project, _all_roles_playbook(family), (DATA / "lint_vars.yml").read_text(),
+                        roles=_linux_roles(family) + list(WINDOWS_ROLE_ORDER), family=family)
 
 
 def test_the_renderer_orders_exactly_the_shipped_roles():

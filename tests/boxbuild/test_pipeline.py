@@ -43,8 +43,8 @@ def test_successful_build_leaves_box_checksum_manifest(fake_project):
     assert all(s.duration is not None and s.started_at for s in result.stages)
     # The exact command lines, and the environment libguestfs needs under emulation.
     package = next(s for s in result.stages if s.id == "package")
-    assert package.command.startswith("LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg vagrant package --output ")
-    assert "$ vagrant up --provider=libvirt --machine-readable" in log
+    assert package.command.startswith("LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg GAEV_BUILD=1 vagrant package --output ")
+    assert "$ GAEV_BUILD=1 vagrant up --provider=libvirt --machine-readable" in log
     # Machine-readable lines became text; plain lines were cleaned; stderr was kept.
     assert "[up] ==> default: Machine booted and ready!" in log
     assert "[up] ==> default: Running provisioner: gaev-ansible..." in log
@@ -148,3 +148,18 @@ def test_successful_build_is_recorded_failed_one_is_not(fake_project, monkeypatc
     assert [(b["name"], b["version"], b["provider"], b["checksum"]) for b in built] == [("demo", "0", "libvirt", result.sha256)]
     assert built[0]["box_file"] == str(project.box_path.resolve())
     assert built[0]["spec"]["name"] == "demo"
+
+
+def test_a_vm_with_its_own_key_is_not_packaged(fake_project):
+    # A VM the user brought up themselves: Vagrant replaced the insecure key with one of
+    # the VM's own, which 'vagrant package' would put in the box.
+    key = fake_project.dir / ".vagrant" / "machines" / "default" / "libvirt" / "private_key"
+    key.parent.mkdir(parents=True)
+    key.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    project, result, _, log = run(fake_project)
+    assert result.status == "failed" and result.failed_stage == "package"
+    assert fake_project.commands() == ["up", "ssh", "destroy"]  # vagrant package never ran
+    package = next(s for s in result.stages if s.id == "package")
+    assert "private key of its own (.vagrant/machines/default/libvirt/private_key)" in package.cause
+    assert "'vagrant destroy -f'" in result.message and package.cause in result.message
+    assert not (project.dir / "builds" / "demo-libvirt.box").exists()

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+import subprocess
+import tempfile
+
 import pytest
+
+from gaev_tui.errors import InputError
 
 from gaev_tui.boxbuild import preflight as pf
 from gaev_tui.boxbuild.project import load_project
@@ -109,3 +115,94 @@ def test_real_libvirt_host(tmp_path):
     assert "vagrant-libvirt plugin installed" in messages
     assert "libvirtd reachable at qemu:///system" in messages
     assert any("will be slow" in m for m in messages)
+    assert "libvirt network 'default' active" in messages  # .ci/vm-setup.sh starts it
+
+
+def test_missing_dnsmasq_is_an_error(fake_project, monkeypatch):
+    monkeypatch.setattr(pf.tools, "which", lambda name: None if name == "dnsmasq" else f"/usr/bin/{name}")
+    monkeypatch.setattr(pf, "DNSMASQ", fake_project.dir / "no-dnsmasq")
+    (error,) = by_level(pf.check_networks(["default"], answers()), "error")
+    assert "dnsmasq is not installed" in error.message and "dnsmasq-base" in error.hint
+
+
+def test_networks_used_come_from_the_vagrantfile(fake_project):
+    (fake_project.dir / "Vagrantfile").write_text(
+        "Vagrant.configure('2') do |config|\n"
+        "  config.vm.network 'private_network', type: 'dhcp', libvirt__network_name: 'lab-net'\n"
+        "  config.vm.provider 'libvirt' do |lv|\n    lv.management_network_name = \"gaev-mgmt\"\n  end\nend\n")
+    assert pf.networks_used(load_project(fake_project.dir)) == ["default", "lab-net", "gaev-mgmt"]
+
+
+@pytest.fixture
+def throwaway_network():
+    """A real libvirt network of our own (isolated: no DHCP, no NAT), defined but not
+    started; removed afterwards. Never ``default``: other tests' VMs rely on it."""
+    need_tool("virsh")
+    name = f"gaev-pf-{secrets.token_hex(3)}"
+    xml = f"<network><name>{name}</name><bridge name='gv{secrets.token_hex(3)}'/></network>"
+    virsh = ["virsh", "-c", pf.LIBVIRT_URI]
+    if subprocess.run([*virsh, "uri"], capture_output=True).returncode != 0:
+        need("libvirtd is not running (start it: 'virtlogd -d; libvirtd -d')")
+    with tempfile.NamedTemporaryFile("w", suffix=".xml") as handle:
+        handle.write(xml)
+        handle.flush()
+        subprocess.run([*virsh, "net-define", handle.name], check=True, capture_output=True)
+    yield name
+    subprocess.run([*virsh, "net-destroy", name], capture_output=True)
+    subprocess.run([*virsh, "net-undefine", name], check=True, capture_output=True)
+
+
+@pytest.mark.tools
+def test_inactive_network_is_caught_with_the_command_that_starts_it(fake_project, throwaway_network):
+    (fake_project.dir / "Vagrantfile").write_text(
+        "Vagrant.configure('2') do |config|\n  config.vm.provider 'libvirt' do |lv|\n"
+        f"    lv.management_network_name = '{throwaway_network}'\n  end\nend\n")
+    project = load_project(fake_project.dir)
+    checks = pf.preflight(project)
+    (stopped,) = [c for c in checks if throwaway_network in c.message]
+    assert stopped.level == "warn" and stopped.message == f"libvirt network '{throwaway_network}' is not active"
+    assert stopped.hint == f"start it: 'virsh -c qemu:///system net-start {throwaway_network}'"
+    # Doing what the hint says makes the check pass.
+    subprocess.run(stopped.hint.split("'")[1].split(), check=True, capture_output=True)
+    (started,) = [c for c in pf.preflight(project) if throwaway_network in c.message]
+    assert (started.level, started.message) == ("ok", f"libvirt network '{throwaway_network}' active")
+
+
+def test_the_vm_must_fit_this_host_warnings_not_errors(fake_project):
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        write_project(fake_project.dir, extra=f"resources: {{cpus: 8, memory_mb: 8192}}\n"
+                                              f"network:\n  forwarded_ports: [{{guest: 80, host: {port}}}]\n")
+        checks = pf.check_spec(load_project(fake_project.dir), pf.hostfacts.HostCapacity(2, 4096))
+    assert [c.level for c in checks] == ["warn", "warn", "warn"]
+    assert "8 CPUs is more than this computer's 2" in checks[0].message and "resources.cpus" in checks[0].hint
+    assert "8192 MB is more than" in checks[1].message
+    assert f"host port {port}/tcp is already in use" in checks[2].message
+    write_project(fake_project.dir, extra="resources: {cpus: 1, memory_mb: 1024}\n")
+    (ok,) = pf.check_spec(load_project(fake_project.dir), pf.hostfacts.HostCapacity(2, 4096))
+    assert ok.level == "ok" and ok.message == "this computer can give 1 CPU(s), 1024 MB"
+
+
+def test_the_specs_warnings_reach_the_preflight(fake_project):
+    write_project(fake_project.dir, provider="virtualbox")
+    (fake_project.dir / "gaev.yaml").write_text("name: demo\nos: ubuntu-22.04\nprovider: virtualbox\n"
+                                                "network: {private_network: 192.168.99.10}\n")
+    checks = pf.preflight(load_project(fake_project.dir), answers(), pf.hostfacts.HostCapacity(2, 4096))
+    assert any(c.level == "warn" and "/etc/vbox/networks.conf" in c.message for c in checks)
+
+
+def test_a_spec_that_no_longer_parses_stops_before_any_host_check(fake_project):
+    (fake_project.dir / "gaev.yaml").write_text("name: demo\nprovider: libvirt\nos: ubuntu-22.04\nresources: {cpus: 0}\n")
+    with pytest.raises(InputError, match=r"gaev.yaml:4: resources.cpus"):
+        load_project(fake_project.dir)  # the one checked reader: the pre-flight never sees it
+
+
+def test_a_disk_cap_that_cannot_hold_is_said_before_the_build(fake_project):
+    write_project(fake_project.dir, extra="base_box: {name: generic/ubuntu2204}\nresources: {disk_gb: 40}\n")
+    checks = pf.check_spec(load_project(fake_project.dir), pf.hostfacts.HostCapacity(8, 65536))
+    (warn,) = [c for c in checks if c.level == "warn"]
+    assert "generic/ubuntu2204 has a 128 GB disk" in warn.message and "build: packer" in warn.message

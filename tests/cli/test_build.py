@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_headless_build_streams_prefixed_lines_and_exits_0(project):
     assert done.returncode == 0, done.stderr
     out = done.stdout.splitlines()
     assert "[preflight] ok: vagrant-libvirt plugin installed" not in out  # not a libvirt project
-    assert "[up] $ vagrant up --provider=vmware_desktop --machine-readable" in out
+    assert "[up] $ GAEV_BUILD=1 vagrant up --provider=vmware_desktop --machine-readable" in out
     assert "[up] ==> default: Machine booted and ready!" in out
     assert out[-1].startswith("[gaev] built ") and (project.dir / "builds" / "demo-vmware_desktop.box").exists()
     (job,) = jobs.list_jobs()
@@ -49,9 +50,24 @@ def test_failed_stage_exits_1_and_names_it(project):
     (job,) = jobs.list_jobs()
     log = job.log_path.read_text().splitlines()
     assert log[0].startswith("[preflight] ")
-    up = next(n for n, line in enumerate(log, 1) if line.startswith("[up] $ vagrant up"))
+    up = next(n for n, line in enumerate(log, 1) if line.startswith("[up] $ GAEV_BUILD=1 vagrant up"))
     assert up > 1 and f"build.log (from line {up})" in done.stderr
     assert not (project.dir / "builds" / "demo-vmware_desktop.box").exists()
+
+
+def test_the_cause_reaches_the_cli_the_log_and_jobs_json(project):
+    # Real Vagrant output of a VM that qemu could not start (its kernel unreadable).
+    replay = Path(__file__).parent / "data" / "causes" / "vagrant_up_permission_denied.machine-readable.txt"
+    env = {**os.environ, "FAKE_VAGRANT_REPLAY": f"up={replay}"}
+    done = gaev("build", str(project.dir), env=env)
+    assert done.returncode == 1
+    cause = "Call to virDomainCreateWithFlags failed: internal error: qemu unexpectedly closed the monitor: "
+    (summary,) = [line for line in done.stderr.splitlines() if line.startswith("gaev: build failed")]
+    assert summary.startswith(f"gaev: build failed: stage 'up' failed (exit code 1: {cause}")
+    assert "batch_action.rb" not in summary and "Permission denied (Libvirt::Error)" in summary
+    (listed,) = json.loads(gaev("jobs", "--json").stdout)
+    assert listed["status"] == "failed" and listed["cause"].startswith(cause)
+    assert listed["cause"].endswith("vmlinuz': Permission denied (Libvirt::Error)")
 
 
 def test_bad_input_exits_2(project, tmp_path):
@@ -105,7 +121,7 @@ def test_detach_survives_the_terminal_and_attach_follows(project):
     out, err = follower.communicate(timeout=60)
     assert follower.returncode == 1
     assert "[up] ==> default: Waiting for cleanup before exiting..." in out
-    assert "[destroy] $ vagrant destroy -f --machine-readable" in out
+    assert "[destroy] $ GAEV_BUILD=1 vagrant destroy -f --machine-readable" in out
     assert f"job {job.id}: cancelled" in err
     assert jobs.load_job(job.id).status == "cancelled"
     assert project.commands() == ["up", "destroy"]
@@ -116,7 +132,7 @@ def test_detached_build_to_the_end(project):
     assert done.returncode == 0
     follow = gaev("attach", "-n", "1000")
     assert follow.returncode == 0, follow.stderr
-    assert "[up] $ vagrant up --provider=vmware_desktop --machine-readable" in follow.stdout
+    assert "[up] $ GAEV_BUILD=1 vagrant up --provider=vmware_desktop --machine-readable" in follow.stdout
     assert follow.stdout.splitlines()[-1].startswith("[gaev] built ")
 
 

@@ -36,12 +36,13 @@ def test_json_is_the_whole_catalogue_in_catalogue_order(capsys):
     assert code == 0 and err == ""
     data = json.loads(out)
     catalog = load_catalog()
-    assert list(data) == ["providers", "oses", "package_sets", "apps", "sources"]
+    assert list(data) == ["providers", "oses", "package_sets", "apps", "r_libraries", "sources"]
     assert list(data["oses"]) == list(catalog.oses)
     ubuntu = data["oses"]["ubuntu-22.04"]
     assert ubuntu["boxes"]["virtualbox"][0] == {"name": catalog.oses["ubuntu-22.04"].default_box("virtualbox").name,
                                                 "version": catalog.oses["ubuntu-22.04"].default_box("virtualbox").version,
-                                                "description": catalog.oses["ubuntu-22.04"].default_box("virtualbox").description}
+                                                "description": catalog.oses["ubuntu-22.04"].default_box("virtualbox").description,
+                                                "disk_gb": 64}
     assert ubuntu["iso"]["checksum"].startswith("sha256:")
     assert data["apps"]["rstudio_server"]["ports"] == [{"guest": 8787, "name": "RStudio Server web"}]
     assert data["providers"]["libvirt"]["packer_plugin"]["source"] == "github.com/hashicorp/qemu"

@@ -44,7 +44,7 @@ def error_of(text: str) -> InputError:
         ("apps: [jupyterhbu]\n", 4, "apps[0]", "did you mean 'jupyterhub'"),
         ("apps: [jupyterhub]\nresources: {memory_mb: 512}\n", 5, "resources.memory_mb", "need"),
         ("timezone: Paris time\n", 4, "timezone", "time zone"),
-        ("locale: french\n", 4, "locale", "locale name"),
+        ("locale: french\n", 4, "locale", "locale glibc supports"),
         ("provider_options: {driver: qemu}\n", 4, "provider_options.driver", "unknown key"),
         ("base_box: {version: latest}\n", 4, "base_box.version", "box version"),
         ("base_box: {build: docker}\n", 4, "base_box.build", "only way"),

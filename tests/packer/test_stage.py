@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from gaev_tui.boxbuild.project import load_project
+from gaev_tui.boxcache import records
+from gaev_tui.boxcache.scan import scan
 from gaev_tui.boxbuild.stages import plan
 from gaev_tui.catalog import load_catalog
 from gaev_tui.packer.stage import box_metadata
@@ -116,6 +118,14 @@ def test_box_add_registers_the_box_with_its_checksum(tmp_path):
     names, providers, versions = boxes(home)
     assert names == ["gaev/pb-base"] and providers == ["libvirt"]
     assert versions == [metadata["versions"][0]["version"]]
+    # GAEV's records know it built that box, as they know the final boxes.
+    (record,) = [b for b in records.load()[0]["built"] if b["name"] == "gaev/pb-base"]
+    assert (record["version"], record["provider"], record["checksum"], record["role"]) == (
+        versions[0], "libvirt", sha, "base")
+    assert record["box_file"] == str(box.resolve()) and "vagrant" in record["tools"]
+    (cached,) = scan(home)[0]
+    records.apply([cached], records.load()[0])
+    assert cached.built_by_gaev
     # Adding the same build again (a retried stage) succeeds.
     again = stage_module(["add", "gaev/pb-base", "libvirt", "output/pb-libvirt.box"], packer_dir,
                          {"VAGRANT_HOME": str(home)})

@@ -91,4 +91,6 @@ def test_docker_engine_flag_and_tljh_first_login():
     assert "gaev_docker_engine: true" in docker["ansible/vars/all.yml"].decode()
     hub = render("name: h\nos: ubuntu-22.04\nprovider: virtualbox\napps: [jupyterhub]\n")
     assert "gaev_docker_engine: false" in hub["ansible/vars/all.yml"].decode()
-    assert "log in first as `admin`" in hub["README.md"].decode()
+    readme = hub["README.md"].decode()
+    assert "whoever logs in first as `admin` chooses its password" in readme
+    assert "GAEV_HUB_ADMIN_PASSWORD" in readme and "GAEV_HUB_ADMIN_PASSWORD" in hub["Vagrantfile"].decode()

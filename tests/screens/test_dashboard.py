@@ -47,7 +47,7 @@ async def test_build_streams_log_and_stages(fake_project, monkeypatch):
         pane = screen.query_one(StagesPane)
         assert [(s.id, s.state) for s in pane.stages] == [
             ("up", "ok"), ("manifest", "ok"), ("package", "ok"), ("checksum", "ok"), ("destroy", "ok")]
-        assert pane.stages[0].command == "vagrant up --provider=libvirt --machine-readable"
+        assert pane.stages[0].command == "GAEV_BUILD=1 vagrant up --provider=libvirt --machine-readable"
         assert "ok" in str(screen.query_one("#title").render())
     assert (fake_project.dir / "builds" / "demo-libvirt.box").exists()
 

@@ -129,3 +129,41 @@ async def test_review_previews_the_packer_files_of_a_built_base_box(make):
         await at_step(pilot, 5, provider="libvirt", box_build="packer")
         assert "built here with Packer, added as gaev/my-vm-base" in shown(app.screen.query_one("#review-summary"))
         assert any(path.startswith("packer/") and path.endswith(".pkr.hcl") for path in app.screen.files)
+
+
+async def test_resources_warn_when_the_vm_does_not_fit_this_host(make):
+    import socket
+    from dataclasses import replace
+
+    from gaev_tui.hostfacts import HostCapacity
+    from tests.pilot import FACTS
+
+    facts = replace(FACTS, capacity=HostCapacity(2, 4096))
+    app = make(probe=lambda: facts)
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        async with app.run_test(size=(80, 24)) as pilot:
+            await at_step(pilot, 4)
+            line = app.screen.query_one("#resources-warnings")
+            assert not line.display  # 2 CPUs, 2048 MB: nothing to say
+            await type_in(pilot, "f-cpus", "4")
+            await type_in(pilot, "f-ports", f"{port}:80")
+            await type_in(pilot, "f-network", "192.168.99.10")
+            text = shown(line)
+            assert line.display and "4 CPUs is more than this computer's 2" in text
+            assert f"host port {port}/tcp is already in use" in text and "networks.conf" in text
+            await next_step(pilot)  # warnings never stop the step
+            assert type(app.screen).__name__ == "ReviewScreen"
+
+
+async def test_a_windows_host_folder_is_shown_as_typed(make):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_step(pilot, 4)
+        await type_in(pilot, "f-folders", "C:\\Users\\me\\data -> /srv/data")
+        hint = note(app.screen, "f-folders")
+        assert hint.startswith("C:\\Users\\me\\data: a folder of the Windows computer")
+        assert "./" not in hint and "project" not in hint
+        assert "is a Windows path" in shown(app.screen.query_one("#resources-warnings"))

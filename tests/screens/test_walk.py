@@ -173,7 +173,10 @@ def test_walked_projects_pass_gaev_validate(walked):
     for name in ("jupyterhub-vm", "rnaseq-debian12"):
         results = list(validate_project(root / name))
         assert {r.name for r in results} >= {"ruby -c Vagrantfile", "ansible-lint --profile production"}
-        assert all(r.status == "ok" for r in results), [(r.name, r.detail[:500]) for r in results if r.status != "ok"]
+        assert all(r.status in ("ok", "warning") for r in results), [(r.name, r.detail[:500]) for r in results if r.status != "ok"]
+        # The walk's 18 GB cap on a bento box (64 GB disk) cannot hold, and validate says so.
+        warned = [r.name for r in results if r.status == "warning"]
+        assert warned == (["gaev.yaml: resources.disk_gb"] if name == "jupyterhub-vm" else []), warned
 
 
 async def test_open_brings_every_answer_back(tmp_path):

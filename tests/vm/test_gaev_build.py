@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from gaev_tui.boxbuild.machine import provider_name
 from gaev_tui.boxcache import records
 from tests.toolcheck import need_tool
 from tests.vmbox.fixtures import assert_no_leftovers
@@ -41,6 +42,8 @@ def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project,
     # it inside an emulated guest would take most of the CI budget.
     monkeypatch.setenv("GAEV_ANSIBLE", "host")
     project = vagrant_project.path
+    vm = provider_name("cli-e2e", project, "libvirt")  # what the generated Vagrantfile names it
+    vagrant_project.vm_names.append(vm)
     spec = project.parent / "gaev.yaml"
     spec.write_text(SPEC.format(box=vagrant_environ.box_name, version=vagrant_environ.box_version))
     generated = gaev("generate", str(spec), "-o", str(project), "--force", timeout=60)
@@ -56,6 +59,15 @@ def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project,
     box = project / "builds" / "cli-e2e-libvirt.box"
     digest = hashlib.sha256(box.read_bytes()).hexdigest()
     assert (project / "builds" / "cli-e2e-libvirt.box.sha256").read_text() == f"{digest}  {box.name}\n"
+    # The box is shared: it carries no private key (Vagrant packs the VM's inserted key
+    # unless the Vagrantfile keeps the insecure one) and its Vagrantfile points at none.
+    members = subprocess.run(["bsdtar", "-tf", str(box)], capture_output=True, text=True, check=True).stdout.split()
+    assert "./Vagrantfile" in members and "./box.img" in members, members
+    assert not [m for m in members if "private_key" in m], members
+    box_vagrantfile = subprocess.run(["bsdtar", "-xOf", str(box), "./Vagrantfile"], capture_output=True, text=True,
+                                     check=True).stdout
+    assert "private_key_path" not in box_vagrantfile, box_vagrantfile
+    assert not list((project / ".vagrant").glob("machines/*/*/private_key")), "Vagrant inserted a key of the VM's own"
     manifest = json.loads((project / "builds" / "cli-e2e-libvirt.manifest.json").read_text())
     text = json.dumps(manifest)
     assert '"jq"' in text, "the apt package is not in the guest's manifest"
@@ -63,7 +75,8 @@ def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project,
 
     # The build VM is gone, nothing runs, and GAEV recorded the box it built.
     domains = subprocess.run(["virsh", "-c", "qemu:///system", "list", "--all", "--name"], capture_output=True, text=True, check=True).stdout
-    assert not [d for d in domains.split() if d.startswith(vagrant_project.prefix)]
-    assert_no_leftovers(str(project), vagrant_project.prefix)
+    assert not [d for d in domains.split() if d.startswith((vagrant_project.prefix, vm))]
+    assert f" {vm}\n" in output, "the VM was not given its per-project name (vagrant-libvirt prints it)"
+    assert_no_leftovers(str(project), vagrant_project.prefix, vm)
     recorded = [b for b in records.load()[0]["built"] if b["name"] == "cli-e2e"]
     assert recorded and recorded[0]["checksum"] == digest

@@ -14,7 +14,7 @@ import shutil
 import stat
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import libvirt
@@ -89,6 +89,9 @@ class VagrantProject:
     path: Path
     vagrant_home: Path
     log: Path
+    # Names GAEV's generated Vagrantfiles give their VMs (boxbuild.machine.provider_name):
+    # cleaned and checked like the directory prefix.
+    vm_names: list[str] = field(default_factory=list)
 
     @property
     def prefix(self) -> str:
@@ -116,10 +119,10 @@ class VagrantProject:
         # Vagrant keeps a machine's provider id until the machine is destroyed.
         if any(self.path.glob(".vagrant/machines/*/*/id")):
             self.vagrant("destroy", "-f", timeout=600, check=False)
-        leaked = libvirt.remove_prefixed(self.prefix)
+        leaked = [obj for prefix in (self.prefix, *self.vm_names) for obj in libvirt.remove_prefixed(prefix)]
         if leaked:
             problems.append(f"libvirt objects left after the test: {leaked}")
-        left = wait_gone(str(self.path), self.prefix)
+        left = wait_gone(str(self.path), self.prefix, *self.vm_names)
         if left:
             problems.append(f"processes left after the test: {left}")
         return problems
