@@ -57,4 +57,5 @@ def test_wheel_ships_exactly_the_files_git_holds(tmp_path):
     # The comparison covers code and data alike.
     assert {"gaev_tui/cli/main.py", "gaev_tui/catalog.yaml", "gaev_tui/app.tcss"} <= shipped
     assert sum(n.startswith("gaev_tui/templates/") for n in shipped) > 20
+    assert any(n.startswith("gaev_tui/data/") for n in shipped)  # time zones, locales
     assert "gaev = gaev_tui.cli.main:main" in entry_points
