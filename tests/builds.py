@@ -11,9 +11,9 @@ from gaev_tui.boxbuild.groups import group_members
 from gaev_tui.boxbuild.jobs import process_start
 from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.preflight import Check
+from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.boxbuild.stages import Stage
 from gaev_tui.boxbuild.vmstate import VmInfo
-from gaev_tui.boxbuild.sources import Sources
 
 T0 = 1709294400.0  # 2024-03-01 12:00 UTC
 

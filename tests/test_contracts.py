@@ -47,6 +47,13 @@ def test_import_contracts_are_kept():
 
 
 @pytest.mark.tools
+def test_ruff_finds_nothing():
+    ruff = tool("ruff", "ruff")
+    result = run(ruff, "check", "--no-cache", "--output-format", "concise", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.tools
 def test_ruff_reads_the_project_rules():
     """The rules beyond ruff's defaults (import order, bugbear) are in effect for the
     package: a clean run above means the configured rules found nothing."""

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from gaev_tui.catalog import load_catalog
+from gaev_tui.envspec import parse_spec_text, spec_to_dict
 from gaev_tui.errors import InputError
 from gaev_tui.hostfacts import HostFacts, provider_status
-from gaev_tui.envspec import parse_spec_text, spec_to_dict
 from gaev_tui.wizard_facts import (
     apply_app_defaults,
     categories_for,

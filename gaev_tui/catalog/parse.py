@@ -6,8 +6,24 @@ import re
 
 from gaev_tui import names
 from gaev_tui.catalog.model import (
-    APP_KINDS, COMMUNICATORS, HOST_OSES, INSTALL_KINDS, OS_FAMILIES, PACKAGE_CATEGORIES,
-    App, AppOption, AptRepo, BoxRef, Catalog, Iso, OsEntry, PackageSet, PackerPlugin, Port, Provider, Provisioning,
+    APP_KINDS,
+    COMMUNICATORS,
+    HOST_OSES,
+    INSTALL_KINDS,
+    OS_FAMILIES,
+    PACKAGE_CATEGORIES,
+    App,
+    AppOption,
+    AptRepo,
+    BoxRef,
+    Catalog,
+    Iso,
+    OsEntry,
+    PackageSet,
+    PackerPlugin,
+    Port,
+    Provider,
+    Provisioning,
     RLibraries,
 )
 from gaev_tui.fields import Fields

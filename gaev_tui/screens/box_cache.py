@@ -15,8 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState
 
 from gaev_tui.boxcache import Box, BoxIndex, build_index, disk_usage, plan_prune
 from gaev_tui.boxcache import text as fmt

@@ -33,7 +33,7 @@ def hide_tools(monkeypatch, tmp_path, keep: tuple[str, ...] = ()) -> None:
     for name in keep:
         (bin_dir / name).symlink_to(shutil.which(name))
     monkeypatch.setenv("PATH", str(bin_dir))
-    monkeypatch.setattr(tools, "interpreter_dirs", lambda: [])
+    monkeypatch.setattr(tools, "interpreter_dirs", list)
 
 
 @pytest.mark.tools

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from gaev_tui import names, zones_locales
-from gaev_tui.errors import InputError
 from gaev_tui.envspec import parse_spec_text
+from gaev_tui.errors import InputError
 
 BASE = "name: vm1\nos: ubuntu-22.04\nprovider: virtualbox\n"
 

@@ -13,8 +13,7 @@ import time
 
 import pytest
 
-from tests.registry.helpers import make_box
-from tests.registry.helpers import ROOT, gaev
+from tests.registry.helpers import ROOT, gaev, make_box
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ import yaml
 from gaev_tui import yamlsrc
 from gaev_tui.catalog import load_catalog, parse_catalog
 from gaev_tui.catalog.load import _embedded_document
-from gaev_tui.render import render_project
 from gaev_tui.envspec import Spec, parse_spec_text
 from gaev_tui.envspec.dump import dump_yaml
+from gaev_tui.render import render_project
 from tests.render.hostile import HOSTILE, LINE_BREAKS, MARKER
 from tests.toolcheck import need_tool
 

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from gaev_tui.catalog import load_catalog
+from gaev_tui.envspec import parse_spec_text
 from gaev_tui.errors import InputError
 from gaev_tui.render import plan_changes, render_project, write_project
-from gaev_tui.envspec import parse_spec_text
 
 
 def render(text: str) -> dict[str, bytes]:

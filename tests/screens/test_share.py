@@ -7,8 +7,7 @@ import json
 
 from textual.widgets import Input, Static
 
-from tests.registry.helpers import make_box
-from tests.registry.helpers import gaev
+from tests.registry.helpers import gaev, make_box
 
 
 async def wait_until(pilot, condition, what: str, seconds: float = 60) -> None:

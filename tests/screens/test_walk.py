@@ -14,8 +14,8 @@ from gaev_tui.checks import validate_project
 from gaev_tui.cli.main import main as gaev
 from gaev_tui.envspec import load_spec
 from gaev_tui.wizard_state import WizardState
-from tests.toolcheck import need_tool
 from tests.pilot import FACTS, choose, next_step, settle, tick_apps, tick_packages, type_in
+from tests.toolcheck import need_tool
 
 SEED = """\
 name: jupyterhub-vm

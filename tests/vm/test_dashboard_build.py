@@ -15,8 +15,8 @@ from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.screens.dashboard import DashboardScreen
 from gaev_tui.screens.preflight import PreflightScreen
 from gaev_tui.widgets.dashboard.stages_pane import StagesPane
-from tests.toolcheck import need_tool
 from tests.pilot import ScreenApp, wait_for
+from tests.toolcheck import need_tool
 from tests.vmbox.fixtures import assert_no_leftovers
 
 pytestmark = pytest.mark.vm
