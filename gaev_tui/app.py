@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from gaev_tui.errors import GaevError
+from gaev_tui.screens.commands import GaevCommands
 from gaev_tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class GaevApp(App[int]):
     SUB_TITLE = "virtual machines for scientific software"
     CSS_PATH = "app.tcss"  # what all steps share; each screen has its own .tcss
 
+    COMMANDS = App.COMMANDS | {GaevCommands}  # the app's own actions in the palette
     host_facts: reactive[HostFacts | None] = reactive(None, init=False)
 
     def __init__(self, catalog: Catalog | Callable[[], Catalog], probe: Callable[[], HostFacts],
@@ -61,7 +63,11 @@ class GaevApp(App[int]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self._opened is not None:
-            self.open_state(self._opened)
+            # Composing the seven steps takes seconds on a slow machine: Home and this
+            # line are painted first, then the steps are built (the screen was blank).
+            where = self._opened.dest or self._opened.name
+            self.notify(f"Opening {where}…", title="Open", timeout=4, markup=False)
+            self.call_after_refresh(self.open_state, self._opened)
         # Half a second after the first screen: time to read it, and the probe's six
         # processes and the catalogue's parsing (it holds the GIL) do not slow the
         # first paint and the first keys on a two-core machine.
@@ -100,11 +106,13 @@ class GaevApp(App[int]):
         from gaev_tui.screens import flow
 
         try:
-            self.state = flow.fresh_state(self.catalog)
+            self.state = flow.fresh_state(self.catalog, self.host_facts)
         except GaevError as error:  # a bad user catalogue: say where, stay on Home
             self.notify(str(error), title="GAEV cannot go on", severity="error", timeout=30, markup=False)
             return
-        self.push_screen(flow.step_screen(0))
+        first = flow.step_screen(0)
+        first.pick_provider = True  # until the user picks one, the best for this host
+        self.push_screen(first)
 
     def open_state(self, state: WizardState) -> None:
         """Load answers (from ``gaev open``) and land on the review, every step beneath
@@ -114,6 +122,16 @@ class GaevApp(App[int]):
         self.state = state
         for index in range(flow.REVIEW + 1):
             self.push_screen(flow.step_screen(index))
+
+    def open_dialog(self) -> None:
+        """Ask for a spec or a project and open it in the wizard."""
+        from gaev_tui.screens.open_dialog import OpenDialog
+
+        def opened(state: WizardState | None) -> None:
+            if state is not None:
+                self.open_state(state)
+
+        self.push_screen(OpenDialog(), opened)
 
     def next_step(self, current: Screen) -> None:
         from gaev_tui.screens import flow

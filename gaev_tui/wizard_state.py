@@ -23,7 +23,7 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "os_provider": ("name", "description", "os", "provider", "provider_options"),
     "base_box": ("base_box",),
     "packages": ("packages",),
-    "apps": ("apps",),
+    "apps": ("apps", "app_options"),
     "resources": ("hostname", "resources", "network", "shared_folders", "timezone", "locale"),
 }
 STEPS = tuple(STEP_FIELDS)
@@ -51,9 +51,12 @@ class WizardState:
     disk_gb: str = ""  # blank: no cap
     private_network: str = ""  # blank: none; "dhcp" or an IPv4 address
     forwarded_ports: str = ""  # "HOST:GUEST[/udp]" items, comma separated
+    ports_for_others: bool = False  # network.reachable_from_other_computers
     shared_folders: str = ""  # "HOST -> GUEST" items, separated by ";"
     packages: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in CATEGORIES})
     apps: list[str] = field(default_factory=list)
+    # Carried from an opened spec (the wizard has no page for them); kept for chosen apps only.
+    app_options: dict[str, dict[str, int]] = field(default_factory=dict)
     timezone: str = ""
     locale: str = ""
     dest: str = ""  # where the project is written (not part of the spec)
@@ -80,14 +83,17 @@ class WizardState:
             disk_gb=_text(resources.get("disk_gb")),
             private_network=network.get("private_network", ""),
             forwarded_ports=ports_to_text(network.get("forwarded_ports", [])),
+            ports_for_others=bool(network.get("reachable_from_other_computers")),
             shared_folders=folders_to_text(data.get("shared_folders", [])),
             packages=packages, apps=list(data.get("apps", [])),
+            app_options={app: dict(values) for app, values in data.get("app_options", {}).items()},
             timezone=data.get("timezone", ""), locale=data.get("locale", ""), dest=dest,
         )
 
     def copy(self) -> WizardState:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values["packages"] = {c: list(v) for c, v in self.packages.items()}
+        values["app_options"] = {app: dict(v) for app, v in self.app_options.items()}
         return WizardState(**{**values, "apps": list(self.apps), "provider_options": dict(self.provider_options)})
 
     def to_spec_dict(self, upto: str | None = None) -> dict[str, Any]:
@@ -104,6 +110,8 @@ class WizardState:
             network["private_network"] = self.private_network.strip()
         if "network" in allowed and (ports := parse_ports(self.forwarded_ports)):
             network["forwarded_ports"] = ports
+        if "network" in allowed and self.ports_for_others:
+            network["reachable_from_other_computers"] = True
         out: dict[str, Any] = {
             "name": self.name.strip(), "description": self.description,
             "os": self.os, "provider": self.provider, "provider_options": self.provider_options,
@@ -112,6 +120,7 @@ class WizardState:
             "shared_folders": parse_folders(self.shared_folders) if "shared_folders" in allowed else [],
             "packages": {c: list(v) for c, v in self.packages.items() if v},
             "apps": list(self.apps), "timezone": self.timezone.strip(), "locale": self.locale.strip(),
+            "app_options": {app: dict(v) for app, v in self.app_options.items() if app in self.apps and v},
         }
         return {k: v for k, v in out.items() if k in allowed and v not in ("", {}, [], None)}
 

@@ -5,15 +5,17 @@ sources that need no libvirt; and checks that no process of a build is left."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from gaev_tui.boxbuild import jobs
+from gaev_tui.boxbuild.disk import DiskFree
 from gaev_tui.boxbuild.groups import group_members
 from gaev_tui.boxbuild.jobs import process_start
 from gaev_tui.boxbuild.logstore import LogWriter
-from gaev_tui.boxbuild.preflight import Check
+from gaev_tui.boxbuild.preflight import Check, Estimate
 from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.boxbuild.stages import Stage
-from gaev_tui.boxbuild.vmstate import VmInfo
+from gaev_tui.boxbuild.vmstate import MachineStatus, VmInfo
 
 T0 = 1709294400.0  # 2024-03-01 12:00 UTC
 
@@ -101,3 +103,26 @@ def only_job() -> jobs.Job:
     found = jobs.list_jobs()
     assert len(found) == 1, found
     return found[0]
+
+
+GIB = 1 << 30
+PLACES = {"VAGRANT_HOME": Path("/home/user/.vagrant.d"), "project": Path("/home/user/demo"),
+          "image store": Path("/var/lib/libvirt/images")}
+
+
+def frozen(free_project: int = 50 * GIB) -> Sources:
+    """Sources with every clock, disk and VM answer frozen (snapshots depend on nothing here)."""
+    def disks(places):
+        return [DiskFree("VAGRANT_HOME", places["VAGRANT_HOME"], 1, free_project, 100 * GIB),
+                DiskFree("project", places["project"], 1, free_project, 100 * GIB),
+                DiskFree("image store", places["image store"], 2, 3 * GIB, 20 * GIB)]
+
+    return Sources(
+        clock=lambda: T0 + 163,
+        estimate=lambda project: Estimate({"up": {"image store": 6 * GIB},
+                                           "package": {"VAGRANT_HOME": 4 * GIB, "project": 4 * GIB}}, PLACES),
+        disks=disks,
+        vm=lambda project, provider: VmInfo("running", "running (booted)", 2, 2048, "demo_default"),
+        vagrant_status=lambda project: MachineStatus("running", "running", "The VM is running.", "libvirt"),
+        preflight=lambda project: [],
+    )

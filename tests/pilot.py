@@ -22,6 +22,13 @@ FACTS = HostFacts(
     ("vagrant-libvirt",),
 )
 
+# The README's seed project, as wizard answers (snapshots and walks start from it).
+SEED = dict(name="jupyterhub-vm", apps=["jupyterhub"], forwarded_ports="8000:80", private_network="dhcp",
+            shared_folders="./data -> /media/sf_DATA", hostname="jupyterhub", timezone="Europe/Paris",
+            locale="fr_FR.UTF-8", disk_gb="18",
+            packages={"apt": ["git"], "python": ["numpy", "pandas", "matplotlib", "scikit-learn"],
+                      "r": ["ggplot2"], "bioconductor": [], "choco": []})
+
 
 class ScreenApp(App):
     """A tiny app that opens one screen, as the wizard does."""

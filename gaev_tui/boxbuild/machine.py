@@ -75,10 +75,10 @@ class Machine:
         return cls(provider, name, ident)
 
 
-def read_id(project_dir: Path, provider: str) -> str | None:
+def read_id(project_dir: Path, provider: str, machine: str = MACHINE) -> str | None:
     """The provider's id of the project's VM, None while there is none (or it is not
     one: the file is the project's, so it is checked like any input)."""
-    path = Path(project_dir) / ".vagrant" / "machines" / MACHINE / provider / "id"
+    path = Path(project_dir) / ".vagrant" / "machines" / machine / provider / "id"
     try:
         text = read_regular_text(path, 4096).strip()
     except (OSError, ValueError):

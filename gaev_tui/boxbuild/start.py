@@ -22,10 +22,12 @@ from gaev_tui.errors import GaevError
 PREFLIGHT = "preflight"  # the stage name of the checks' lines in the log and on stdout
 
 
-def check_line(check: Check) -> str:
-    """One check as the log and ``gaev build`` show it; the hint only when it matters."""
-    hint = f" (hint: {check.hint})" if check.hint and check.level != "ok" else ""
-    return f"{check.level}: {check.message}{hint}"
+def check_lines(check: Check) -> list[str]:
+    """One check as the log and ``gaev build`` show it: its line, then its hint on a line
+    of its own when it matters (a log does not wrap: at 80 columns a hint at the end of
+    the line was cut off)."""
+    hint = [f"  hint: {check.hint}"] if check.hint and check.level != "ok" else []
+    return [f"{check.level}: {check.message}", *hint]
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Checked:
 
     @property
     def lines(self) -> list[str]:
-        return [check_line(check) for check in self.checks]
+        return [line for check in self.checks for line in check_lines(check)]
 
 
 def check(project_dir: Path, checks: Callable[[BuildProject], list[Check]] = preflight) -> Checked:

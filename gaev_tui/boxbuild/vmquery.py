@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from gaev_tui import tools
+from gaev_tui.boxbuild.machine import read_id
 from gaev_tui.boxbuild.vmstate import (
     MachineStatus,
     VmInfo,
@@ -34,13 +35,9 @@ def _run(argv: list[str], cwd: Path | None = None, timeout: float = 60) -> subpr
 
 
 def machine_id(project: Path, provider: str, machine: str = "default") -> str | None:
-    """The provider's id of the project's VM, or None when Vagrant never created it."""
-    path = Path(project) / ".vagrant" / "machines" / machine / provider / "id"
-    try:
-        value = path.read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        return None
-    return value or None
+    """The provider's id of the project's VM, or None when Vagrant never created it
+    (read by the one checked reader of that file: it goes on to virsh/VBoxManage)."""
+    return read_id(project, provider, machine)
 
 
 def vagrant_status(project: Path) -> dict[str, MachineStatus]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-MARKS = {"ok": "ok     ", "failed": "FAILED ", "skipped": "skipped", "warning": "WARNING"}
+MARKS = {"ok": "ok     ", "failed": "FAILED ", "skipped": "skipped", "warning": "warning"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -38,6 +38,8 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
             {"guest": p.guest, "host": p.host, **({"protocol": p.protocol} if p.protocol != "tcp" else {})}
             for p in spec.network.forwarded_ports
         ]
+    if spec.network.reachable_from_other_computers:
+        network["reachable_from_other_computers"] = True
     if network:
         out["network"] = network
     if spec.shared_folders:

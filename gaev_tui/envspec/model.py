@@ -39,6 +39,9 @@ class ForwardedPort:
 class Network:
     private_network: str | None = None  # "dhcp" or an IPv4 address
     forwarded_ports: tuple[ForwardedPort, ...] = ()
+    # The forwarded ports listen on every address of the host (Vagrant's host_ip
+    # 0.0.0.0), not only 127.0.0.1: other computers reach them (a class's JupyterHub).
+    reachable_from_other_computers: bool = False
 
 
 @dataclass(frozen=True)

@@ -262,13 +262,15 @@ def _network(f: Fields, provider: str, errors: _Errors) -> Network:
     sub = f.sub("network")
     if sub is None:
         return Network()
-    sub.only(("private_network", "forwarded_ports"))
+    sub.only(("private_network", "forwarded_ports", "reachable_from_other_computers"))
     private = errors.attempt(_private_network, sub, provider)
     ports: list[ForwardedPort] = []
     for index, _item in sub.items("forwarded_ports"):
         if (port := errors.attempt(_forwarded_port, f, index, ports)) is not None:
             ports.append(port)
-    return Network(private, tuple(ports))
+    # No forwarded port of its own is fine: the apps' ports are forwarded by default.
+    reachable = errors.attempt(sub.get, "reachable_from_other_computers", bool, False, default=False)
+    return Network(private, tuple(ports), reachable)
 
 
 def _private_network(sub: Fields, provider: str) -> str | None:

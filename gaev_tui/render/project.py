@@ -148,11 +148,15 @@ def _url_path(catalog: Catalog, spec: Spec, guest: int) -> str:
     return "/"
 
 
-def _access(spec: Spec, catalog: Catalog) -> list[str]:
+def access_lines(spec: Spec, catalog: Catalog) -> list[str]:
+    """How to reach what the VM serves, and the first steps (the project README's list;
+    the wizard shows it once the project is written)."""
     lines = []
     for port in forwards(spec, catalog):
         url = f"http://localhost:{port.host}{_url_path(catalog, spec, port.guest)}"
         lines.append(f"{port.name}: {url} (forwarded to port {port.guest} in the VM)")
+        if spec.network.reachable_from_other_computers:
+            lines.append(f"  from other computers: http://THIS-COMPUTER'S-ADDRESS:{port.host}/ (if its firewall lets them in)")
     for folder in spec.shared_folders:
         lines.append(f"Shared folder: `{folder.host}` on this machine is `{folder.guest}` in the VM.")
     if spec.network.private_network:
@@ -204,7 +208,7 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
         provider_lines=_provider_lines(spec, disk), disk_line=_disk_line(spec, disk), has_ansible=bool(roles),
         disk=disk, disk_text=_disk_text(spec, disk),
         guest_ansible=os_entry.provisioning, forwards=forwards(spec, catalog), hub_admin=_hub_admin(spec, catalog),
-        contents=_contents(spec, catalog), access=_access(spec, catalog), notes=_notes(spec, catalog),
+        contents=_contents(spec, catalog), access=access_lines(spec, catalog), notes=_notes(spec, catalog),
     )
     files["Vagrantfile"] = render("project/Vagrantfile.j2", **context)
     files["README.md"] = render("project/README.md.j2", **context)

@@ -11,6 +11,7 @@ from textual.widgets.selection_list import Selection
 from gaev_tui.catalog import App
 from gaev_tui.envspec import required_memory_mb
 from gaev_tui.screens.step import StepScreen
+from gaev_tui.widgets.ticks import TickList
 from gaev_tui.wizard_facts import apply_app_defaults, apps_for
 
 
@@ -40,7 +41,7 @@ forwards their ports so `http://localhost:PORT/` on this computer reaches them.
     def compose_body(self) -> ComposeResult:
         usable, other = apps_for(self.catalog, self.state.os)
         self.usable = {app.id: app for app in usable}
-        yield SelectionList[str](*(Selection(app.label, app.id, app.id in self.state.apps) for app in usable), id="apps-list")
+        yield TickList(*(Selection(app.label, app.id, app.id in self.state.apps) for app in usable), id="apps-list")
         yield Static("", id="apps-details")
         if other:
             lines = escape("\n".join(f"{app.label}: {why}" for app, why in other))

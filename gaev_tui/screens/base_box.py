@@ -4,11 +4,12 @@ by name (optionally at a pinned version), or one built here with Packer."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import RadioSet, Static
 
 from gaev_tui import names
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
+from gaev_tui.widgets.ticks import CHOOSE_HINT, ChoiceButton, ChoiceSet
 from gaev_tui.wizard_facts import boxes_for, packer_reason
 
 CUSTOM, PACKER = "custom", "packer"
@@ -20,6 +21,8 @@ class BaseBoxScreen(StepScreen):
     EXPLAIN = ("A base box is a ready-made VM image the project starts from. The default "
                "suits almost everyone; pin a version to rebuild exactly the same VM later.")
     HELP = """\
+Arrow keys move the choice (the highlighted line is the choice), Tab goes to the fields below.
+
 **Default**: the box GAEV's catalogue recommends for this OS and provider.
 
 **Another box**: any Vagrant box name, like `bento/ubuntu-22.04` (from Vagrant Cloud or added with `vagrant box add`).
@@ -40,13 +43,14 @@ catalogue has the installer for this OS and Packer can build for this provider.
         self.choices: list[str] = [box.name for box in self.boxes] + [CUSTOM, PACKER]
         self.initial_name = state.box_name
         current = self.last_choice = self.current_choice()
-        with RadioSet(id="box-choice"):
+        yield Static(f"Start from  [dim]{CHOOSE_HINT}[/]", classes="section-title")
+        with ChoiceSet(id="box-choice"):
             for index, box in enumerate(self.boxes):
                 what = " (recommended)" if index == 0 else (f" — {box.description}" if box.description else "")
                 version = f" version {box.version}" if box.version else ""
-                yield RadioButton(f"{box.name}{version}{what}", value=current == box.name)
-            yield RadioButton("Another box: type its name below", value=current == CUSTOM)
-            yield RadioButton("Build my own base box with Packer", value=current == PACKER, disabled=self.packer_why is not None)
+                yield ChoiceButton(f"{box.name}{version}{what}", value=current == box.name)
+            yield ChoiceButton("Another box: type its name below", value=current == CUSTOM)
+            yield ChoiceButton("Build my own base box with Packer", value=current == PACKER, disabled=self.packer_why is not None)
         yield Static(f"[dim]Packer: {self.packer_why}.[/]" if self.packer_why else "", id="box-notes")
         yield Field("Box name", state.box_name, id="f-box-name", check=names.box_name, placeholder="org/name")
         yield Field("Version", state.box_version, id="f-box-version", placeholder="blank: the newest")

@@ -21,21 +21,9 @@ from textual.worker import Worker, WorkerState
 from gaev_tui.boxcache import Box, BoxIndex, build_index, disk_usage, plan_prune
 from gaev_tui.boxcache import text as fmt
 from gaev_tui.boxcache.remove import Removal, refusal, remove_boxes
-from gaev_tui.boxcache.versions import sort_key
+from gaev_tui.screens.box_warnings import BoxWarningsScreen
 from gaev_tui.screens.confirm_removal import ConfirmRemovalScreen
-
-# Column key -> (title, sort key). The first column shows the mark.
-COLUMNS: dict[str, tuple[str, Callable[[Box], object]]] = {
-    "mark": ("✓", lambda b: 0),
-    "name": ("Name", lambda b: b.name),
-    "version": ("Version", lambda b: sort_key(b.version)),
-    "provider": ("Provider", lambda b: b.provider),
-    "arch": ("Arch", lambda b: b.architecture or ""),
-    "size": ("Size", lambda b: b.size_bytes),
-    "in_use": ("In use", lambda b: {True: 2, None: 1, False: 0}[b.in_use]),
-    "outdated": ("Outdated", lambda b: {True: 2, None: 1, False: 0}[b.outdated]),
-    "added": ("Added", lambda b: b.added.timestamp() if b.added else 0),
-}
+from gaev_tui.widgets.box_table import COLUMNS, BoxTable, describe, newer_in_cache
 
 
 class BoxCacheScreen(Screen):
@@ -50,12 +38,13 @@ class BoxCacheScreen(Screen):
         Binding("escape", "close", "Back"),
         Binding("space", "toggle_mark", "Mark"),
         Binding("p", "plan", "Plan"),
-        Binding("u", "unmark", "Unmark"),
+        Binding("u", "unmark", "Unmark", show=False),  # space unmarks one; the palette lists it
         Binding("d", "remove", "Remove"),
         Binding("s", "sort", "Sort"),
-        Binding("S", "reverse", "Reverse"),
+        Binding("S", "reverse", "Reverse", show=False),  # room in the footer for w
         Binding("slash", "filter", "Filter"),
         Binding("r", "refresh", "Refresh"),
+        Binding("w", "warnings", "Warnings"),
     ]
 
     def __init__(self, vagrant_home: Path | None = None, *,
@@ -70,12 +59,14 @@ class BoxCacheScreen(Screen):
         self.index: BoxIndex | None = None
         self.marked: set[tuple] = set()
         self.sort_column = "name"
+        self.newer = newer_in_cache([])
         self.sort_reverse = False
 
     def compose(self) -> ComposeResult:
         yield Label("Box cache — scanning…", id="title")
         yield Input(placeholder="Filter: name, version, provider, arch  (/)", id="filter")
-        yield DataTable(id="boxes", cursor_type="row", zebra_stripes=True)
+        yield BoxTable(id="boxes", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="box-detail", markup=False)
         yield Static("", id="totals")
         with Horizontal(id="disk"):
             yield Label("Disk", id="disk-label")
@@ -88,9 +79,7 @@ class BoxCacheScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, (title, _) in COLUMNS.items():
-            table.add_column(title, key=key)
+        table = self.query_one(BoxTable)
         self.query_one("#removing").display = False
         table.focus()
         self.action_refresh()
@@ -111,7 +100,9 @@ class BoxCacheScreen(Screen):
         self.marked &= keys
         self.query_one("#title", Label).update(
             f"Box cache — {len(index.boxes)} boxes"
-            + (f", {len(index.warnings)} warnings (see 'gaev boxes list')" if index.warnings else ""))
+            + (f", {len(index.warnings)} warnings (w shows them)" if index.warnings else ""))
+        self.newer = newer_in_cache(index.boxes)
+        self.refresh_bindings()
         self._fill()
         self._show_disk()
 
@@ -124,15 +115,16 @@ class BoxCacheScreen(Screen):
         return sorted(boxes, key=COLUMNS[self.sort_column][1], reverse=self.sort_reverse)
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        for box in self._visible():
-            mark = "✓" if box.key in self.marked else ""
-            table.add_row(mark, *fmt.row(box), key="\x1f".join(str(k) for k in box.key))
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+        self.query_one(BoxTable).fill(self._visible(), self.newer, self.marked)
+        self._show_detail()
         self._show_totals()
+
+    def _show_detail(self) -> None:
+        box = self._current()
+        self.query_one("#box-detail", Static).update(describe(box, self.newer(box)) if box else "")
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
 
     def _show_totals(self) -> None:
         boxes = self.index.boxes if self.index else []
@@ -155,11 +147,7 @@ class BoxCacheScreen(Screen):
 
     # Marking, sorting, filtering ------------------------------------------------
     def _current(self) -> Box | None:
-        table = self.query_one(DataTable)
-        if not table.row_count or self.index is None:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((b for b in self.index.boxes if "\x1f".join(str(k) for k in b.key) == key), None)
+        return self.query_one(BoxTable).current()
 
     def action_toggle_mark(self) -> None:
         """Mark or unmark the box under the cursor (boxes in use or pinned cannot be)."""
@@ -217,6 +205,15 @@ class BoxCacheScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(DataTable).focus()
+
+    def action_warnings(self) -> None:
+        """What went wrong while scanning (stray files, half-written boxes, machines)."""
+        self.app.push_screen(BoxWarningsScreen([str(w) for w in self.index.warnings]))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "warnings":  # shown in the footer only when there are some
+            return bool(self.index and self.index.warnings)
+        return True
 
     def action_close(self) -> None:
         if self.focused is self.query_one("#filter", Input):

@@ -45,7 +45,7 @@ class DashboardScreen(Screen):
         Binding("slash", "filter", "Filter", tooltip="Show only the log lines containing a text"),
         Binding("left_square_bracket", "earlier", "Earlier", tooltip="Read the previous page of the log"),
         Binding("o", "open_log", "Open log", tooltip="Open the whole log in a pager ($PAGER)"),
-        Binding("escape", "back", "Back", show=False),
+        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self, project_dir: Path | None = None, job_id: str | None = None, *,
@@ -103,21 +103,32 @@ class DashboardScreen(Screen):
             self._job_changed(update.job, update.status)
         elif update.status == "missing" and self.status != "missing":
             self.status = "missing"
+            self.query_one(DiskPane).update("no build to measure")
+            self.refresh_bindings()
             self.notify(f"job {self.job_id} does not exist (see 'gaev jobs')", severity="error")
 
     def _job_changed(self, job: Job, status: str) -> None:
         first, was = self.job is None, self.status
         self.job, self.status = job, status
-        if first:
+        if first and not self.query_one(DiskPane).watching:
             self.query_one(DiskPane).track_build(self.project or Path(job.project), self.sources, self._stages)
+        if first:
             self.query_one(VmPane).track_build(Path(job.project), job.provider, self.sources,
                                                lambda: self.status in ("starting", "running"))
         self._tick()
+        if status != was or first:
+            self.refresh_bindings()  # Cancel only while it runs
         if status != was and status in OVER:
             self.query_one(VmPane).stop()
             self.query_one(DiskPane).refresh_now()
             severity = "information" if status == "ok" else "error"
             self.notify(job.message or f"build {status}", title=f"Build {status}", severity=severity, timeout=15)
+
+    def measure_disks(self, project: BuildProject) -> None:
+        """Measure the project's places from the pre-flight on: it may stop the build
+        before any job exists (the pane stayed at "measuring…")."""
+        if not self.query_one(DiskPane).watching:
+            self.query_one(DiskPane).track_build(project, self.sources, self._stages)
 
     def _stages(self):
         return self.job.stage_objects() if self.job is not None else []
@@ -135,6 +146,11 @@ class DashboardScreen(Screen):
             self.notify(str(event.worker.error), title=f"{event.worker.group} failed", severity="error", timeout=15)
 
     # Actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "cancel_build":  # hidden from the footer unless a build runs here
+            return self.job is not None and self.status in ("starting", "running")
+        return True
+
     def action_cancel_build(self) -> None:
         """Ask, then cancel: the runner stops every tool's process tree, then destroys the VM."""
         job = self.job
@@ -169,4 +185,4 @@ class DashboardScreen(Screen):
 
     def action_open_log(self) -> None:
         """Show where the log is (path copied); on a real terminal, open it in the pager."""
-        self.log_pane.open_in_pager()
+        self.log_pane.open_in_pager(self.job.log_path if self.job is not None else None)

@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from gaev_tui.catalog import Catalog
 from gaev_tui.envspec import load_spec
+from gaev_tui.hostfacts import HostFacts, provider_status
 from gaev_tui.wizard_state import STEPS, WizardState
 
 # One module per step in gaev_tui/screens/, its screen class named after it
@@ -25,25 +26,41 @@ def count() -> int:
     return len(_STEPS)
 
 
-def step_screen(index: int) -> Screen:
-    """A new screen for step ``index`` (0-based); it reads the app's answers."""
+def _screen_class(index: int) -> type[Screen]:
     module = _STEPS[index]
     screen_class = "".join(part.title() for part in module.split("_")) + "Screen"
-    return getattr(importlib.import_module(f"gaev_tui.screens.{module}"), screen_class)(index)
+    return getattr(importlib.import_module(f"gaev_tui.screens.{module}"), screen_class)
+
+
+def step_screen(index: int) -> Screen:
+    """A new screen for step ``index`` (0-based); it reads the app's answers."""
+    return _screen_class(index)(index)
+
+
+def step_title(index: int) -> str:
+    """The title step ``index`` shows (its screen's module is imported)."""
+    return _screen_class(index).TITLE
 
 
 def index_of(screen: Screen) -> int:
     return getattr(screen, "step_index", -1)
 
 
-def fresh_state(catalog: Catalog) -> WizardState:
-    """Sensible first answers: the catalogue's first OS and its default provider."""
+def fresh_state(catalog: Catalog, facts: HostFacts | None = None) -> WizardState:
+    """Sensible first answers: the catalogue's first OS, and the first of its providers
+    this host can run (the catalogue's first while the host is not probed yet)."""
     state = WizardState(name="my-vm")
     if catalog.oses:
         os_entry = next(iter(catalog.oses.values()))
         state.os = os_entry.id
-        state.provider = next(iter(os_entry.providers), "")
+        state.provider = best_provider(catalog, list(os_entry.providers), facts)
     return state
+
+
+def best_provider(catalog: Catalog, candidates: list[str], facts: HostFacts | None) -> str:
+    """The first candidate installed on this host, else the first one ("" for none)."""
+    usable = [p for p in candidates if p in catalog.providers and provider_status(catalog.providers[p], facts)[0]]
+    return (usable or candidates or [""])[0]
 
 
 def state_from_path(path: Path, catalog: Catalog) -> WizardState:

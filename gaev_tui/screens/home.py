@@ -3,8 +3,6 @@ host has (probed in the background: starting never waits for Vagrant)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,9 +12,6 @@ from textual.widgets.option_list import Option
 
 from gaev_tui import confine
 from gaev_tui.widgets.tool_list import ToolList
-
-if TYPE_CHECKING:
-    from gaev_tui.wizard_state import WizardState
 
 # A browser session (gaev serve) gets the wizard only: nothing that runs or removes things
 # on the server (builds, the server's box cache, publishing its boxes).
@@ -69,13 +64,7 @@ class HomeScreen(Screen):
         self.app.new_environment()
 
     def action_open(self) -> None:
-        from gaev_tui.screens.open_dialog import OpenDialog
-
-        def opened(state: WizardState | None) -> None:
-            if state is not None:
-                self.app.open_state(state)
-
-        self.app.push_screen(OpenDialog(), opened)
+        self.app.open_dialog()
 
     def action_boxes(self) -> None:
         self.app.open_box_cache()

@@ -9,16 +9,21 @@ from __future__ import annotations
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, OptionList, Select, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from gaev_tui import names
 from gaev_tui.hostfacts import provider_status
+from gaev_tui.screens import flow
+from gaev_tui.screens.confirm_leave import ConfirmLeaveScreen
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
+from gaev_tui.widgets.ticks import CHOOSE_HINT, ChoiceButton, ChoiceSet, TickBox
 from gaev_tui.wizard_facts import boxes_for, packer_reason
 
-DRIVERS = (("kvm: fast, needs /dev/kvm", "kvm"), ("qemu: software emulation, slow", "qemu"))
+# (label, value): None leaves it to vagrant-libvirt (kvm). Radio buttons on one line, not a
+# drop-down: at 80x24 its menu opened over the footer.
+DRIVERS = (("default", None), ("kvm: needs /dev/kvm", "kvm"), ("qemu: slow, no KVM", "qemu"))
 
 
 class OsProviderScreen(StepScreen):
@@ -32,6 +37,9 @@ class OsProviderScreen(StepScreen):
 **Operating system**: what runs inside the VM. Its notes (licences, host limits) show below the lists.
 
 **Provider**: the hypervisor. *VirtualBox* runs on Linux, Windows and Intel Macs; *libvirt* (KVM/QEMU) is Linux's own.
+*libvirt driver*: `kvm` (the default) is fast but needs the processor's virtualisation (`/dev/kvm`);
+`qemu` emulates the processor in software: slow, but it runs anywhere (a VM inside a VM, a CI runner).
+
 A provider marked ✗ is not usable on *this* host (the reason is shown): you can still write the project here and build it elsewhere.
 
 Arrow keys move in a list (the highlighted line is the choice), Tab goes to the next list, ctrl+n goes on.
@@ -40,12 +48,16 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
     ERROR_TARGETS = {"name": "f-name", "description": "f-description", "os": "os-notes",
                      "provider": "os-notes", "provider_options": "os-notes", "base_box": "os-notes"}
 
+    # A new environment (not an opened spec): the provider follows the host's probe
+    # until the user picks one.
+    pick_provider = False
+
     def compose_body(self) -> ComposeResult:
         yield Field("Name", self.state.name, id="f-name", check=names.project_name, placeholder="my-vm")
         yield Field("Description", self.state.description, id="f-description", placeholder="optional, one line")
         with Horizontal(id="os-lists"):
             with Vertical():
-                yield Static("Operating system", classes="section-title")
+                yield Static(f"Operating system  [dim]{CHOOSE_HINT}[/]", classes="section-title")
                 yield OptionList(*(Option(os.label, id=os.id) for os in self.catalog.oses.values()), id="os-list")
             with Vertical():
                 yield Static("Provider", classes="section-title")
@@ -53,8 +65,10 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         yield Static("", id="os-notes")
         with Horizontal(id="opt-driver-line"):
             yield Static("libvirt driver ", classes="option-label")
-            yield Select(DRIVERS, prompt="default (kvm)", id="opt-driver", compact=True)
-        yield Checkbox("Show the VM's window while it runs", id="opt-gui", compact=True)
+            with ChoiceSet(id="opt-driver", compact=True):
+                for label, _value in DRIVERS:
+                    yield ChoiceButton(label)
+        yield TickBox("Show the VM's window while it runs", id="opt-gui", compact=True)
 
     def on_mount(self) -> None:
         os_list = self.query_one("#os-list", OptionList)
@@ -80,9 +94,11 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
             mark = {True: "✓", False: "✗", None: "…"}[ok]
             extra = "" if boxes_for(self.catalog, self.state.os, pid) else " (base box via Packer)"
             plist.add_option(Option(f"{mark} {self.catalog.providers[pid].label}{extra}", id=pid))
-        if self.state.provider not in ids:
-            self.state.provider = ids[0] if ids else ""
-            self.state.provider_options = {}
+        if self.state.provider not in ids or self.pick_provider:
+            best = flow.best_provider(self.catalog, ids, self.app.host_facts)
+            if best != self.state.provider:
+                self.state.provider = best
+                self.state.provider_options = {}
         if ids:
             plist.highlighted = ids.index(self.state.provider)
         self.refresh_notes()
@@ -107,10 +123,12 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         provider = self.catalog.providers.get(self.state.provider)
         allowed = provider.options if provider else ()
         options = self.state.provider_options
-        driver = self.query_one("#opt-driver", Select)
-        driver.value = options.get("driver", Select.NULL)
+        chosen = [value for _label, value in DRIVERS].index(options.get("driver"))
+        button = list(self.query_one("#opt-driver").query(ChoiceButton))[chosen]
+        with self.prevent(ChoiceSet.Changed):
+            button.value = True
         self.query_one("#opt-driver-line").display = "driver" in allowed
-        gui = self.query_one("#opt-gui", Checkbox)
+        gui = self.query_one("#opt-gui", TickBox)
         gui.value = bool(options.get("gui"))
         gui.display = "gui" in allowed
 
@@ -120,6 +138,7 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
             self.forget_box()
             self.refresh_providers()
         elif event.option_list.id == "provider-list" and event.option.id != self.state.provider:
+            self.pick_provider = False
             self.state.provider = event.option.id
             self.forget_box()
             allowed = self.catalog.providers[event.option.id].options
@@ -131,11 +150,11 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
         """A chosen box belongs to one OS and provider: back to the default."""
         self.state.box_name = self.state.box_version = ""
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "opt-driver":
-            self._set_option("driver", None if event.value is Select.NULL else event.value)
+    def on_radio_set_changed(self, event: ChoiceSet.Changed) -> None:
+        if event.radio_set.id == "opt-driver":
+            self._set_option("driver", DRIVERS[event.index][1])
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    def on_checkbox_changed(self, event: TickBox.Changed) -> None:
         if event.checkbox.id == "opt-gui":
             # Unticked means "not set" so a spec without 'gui' reopens unchanged.
             self._set_option("gui", True if event.value else None)
@@ -151,6 +170,19 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
     def save(self) -> None:
         self.state.name = self.query_one("#f-name", Field).value
         self.state.description = self.query_one("#f-description", Field).value
+
+    def dismiss_step(self) -> None:
+        """Back from the first step is Home, which drops the answers: ask first, unless
+        there is nothing to lose."""
+        if self.state == flow.fresh_state(self.catalog, self.app.host_facts):
+            super().dismiss_step()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                super(OsProviderScreen, self).dismiss_step()
+
+        self.app.push_screen(ConfirmLeaveScreen(), answered)
 
     def check_upto(self) -> str:
         if not boxes_for(self.catalog, self.state.os, self.state.provider) \

@@ -71,6 +71,7 @@ def _check(screen, project_dir: Path) -> None:
 
 def _checked(screen, checked: start.Checked) -> None:
     screen.log_pane.append([log_line(start.PREFLIGHT, line) for line in checked.lines])
+    screen.measure_disks(checked.project)
     if checked.level == "error":
         screen.notify("Pre-flight checks failed (see the log); nothing was started.", title="Not started",
                       severity="error", timeout=15)

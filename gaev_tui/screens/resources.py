@@ -16,7 +16,14 @@ from gaev_tui.errors import InputError
 from gaev_tui.hostfacts import host_fit
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
+from gaev_tui.widgets.ticks import TickBox
 from gaev_tui.wizard_state import display_path, parse_folders
+
+FOR_OTHERS = ("Other computers can open these ports at this computer's address (students "
+              "reaching a class JupyterHub): anyone on its networks can, so use the apps' own "
+              "passwords. Unticked: only this computer (127.0.0.1).")
+RSYNC_NOTE = ("libvirt copies the folders into the VM when it starts (rsync, one way): changes "
+              "made in the VM stay there; 'vagrant rsync' copies this computer's again.")
 
 
 def _whole(text: str) -> str | None:
@@ -40,6 +47,7 @@ DISK_HINT = ("Vagrant can only grow a box's disk: a smaller size needs a base bo
 
 
 class ResourcesScreen(StepScreen):
+    CSS_PATH = "resources.tcss"
     TITLE = "Resources and access"
     EXPLAIN = ("How much of this computer the VM may use, and how you reach it. The "
                "proposed values suit the apps you chose; blank means the box's default.")
@@ -50,15 +58,19 @@ class ResourcesScreen(StepScreen):
 * **Private network**: an address only this computer can reach: `dhcp`, or a fixed one like `192.168.56.10`.
 * **Forwarded ports**: `8000:80` makes `http://localhost:8000/` here reach port 80 in the VM. Ports on this
   computer must be 1024 or more. Several: `8000:80, 8787:8787`; UDP: `5353:53/udp`.
+* **Reachable from other computers**: ticked, the forwarded ports open on every address of this computer,
+  so a class reaches the VM's JupyterHub at `http://THIS-COMPUTER'S-ADDRESS:8000/` (the firewall permitting).
+  Unticked, only this computer reaches them.
 * **Shared folders**: `./data -> /media/sf_DATA` shows the project's `data` folder inside the VM at
-  `/media/sf_DATA` (created if missing). Several: separate with `;`.
+  `/media/sf_DATA` (created if missing). Several: separate with `;`. With libvirt they are copies (rsync,
+  one way, when the VM starts): what the VM changes there does not come back.
 * **Host name, time zone, language**: like `jupyterhub`, `Europe/Paris`, `fr_FR.UTF-8`.
 """
     STEP = "resources"
     ERROR_TARGETS = {
         "resources": "f-cpus", "resources.cpus": "f-cpus", "resources.memory_mb": "f-memory",
         "resources.disk_gb": "f-disk", "network": "f-network", "network.private_network": "f-network",
-        "network.forwarded_ports": "f-ports", "shared_folders": "f-folders", "hostname": "f-hostname",
+        "network.forwarded_ports": "f-ports", "network.reachable_from_other_computers": "f-ports", "shared_folders": "f-folders", "hostname": "f-hostname",
         "timezone": "f-timezone", "locale": "f-locale",
     }
 
@@ -66,6 +78,10 @@ class ResourcesScreen(StepScreen):
         needed = required_memory_mb(self.catalog, self.state.apps)
         hints = {"f-memory": f"the apps need at least {needed} MB" if needed else "", "f-disk": DISK_HINT}
         for ident, attr, label, placeholder, check in FIELDS:
+            if ident == "f-folders":  # right under the forwarded ports it is about
+                yield TickBox("Reachable from other computers", self.state.ports_for_others, id="f-for-others",
+                              compact=True)
+                yield Static("", id="for-others-note", markup=False)
             yield Field(label, getattr(self.state, attr), id=ident, placeholder=placeholder,
                         check=check, hint=hints.get(ident, ""))
         yield Static("", id="resources-warnings")
@@ -73,8 +89,18 @@ class ResourcesScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.query_one("#f-cpus", Field).input.focus()
+        self.show_for_others()
         self.check_folders()
         self.show_warnings()
+
+    def on_checkbox_changed(self, event: TickBox.Changed) -> None:
+        self.show_for_others()
+
+    def show_for_others(self) -> None:
+        """What the tick means, under it, as it is now."""
+        ticked = self.query_one("#f-for-others", TickBox).value
+        self.query_one("#for-others-note", Static).update(
+            FOR_OTHERS if ticked else "Unticked: the ports open only on this computer (127.0.0.1).")
 
     def on_input_changed(self, event) -> None:
         if event.input.id == "f-folders-input":
@@ -126,6 +152,8 @@ class ResourcesScreen(StepScreen):
                 field.show_error(f"{display_path(where)} is a file, not a folder")
                 return False
             notes.append(f"{display_path(where)}: " + ("exists" if where.is_dir() else "created when the VM starts"))
+        if folders and self.state.provider == "libvirt":
+            notes.append(RSYNC_NOTE)
         field.show_hint("; ".join(notes))
         return True
 
@@ -135,3 +163,4 @@ class ResourcesScreen(StepScreen):
     def save(self) -> None:
         for ident, attr, *_ in FIELDS:
             setattr(self.state, attr, self.query_one(f"#{ident}", Field).value.strip())
+        self.state.ports_for_others = self.query_one("#f-for-others", TickBox).value

@@ -44,7 +44,10 @@ def summary_table(spec: Spec, catalog, dest: Path, changes: dict[str, str]) -> T
     r = spec.resources
     row("Resources", f"{r.cpus} CPUs, {r.memory_mb} MB" + (f", disk cap {r.disk_gb} GB" if r.disk_gb else ""))
     access = [f"private network {spec.network.private_network}"] if spec.network.private_network else []
-    access += [f"localhost:{p.host} → {p.guest}" + ("/udp" if p.protocol == "udp" else "") for p in spec.network.forwarded_ports]
+    here = "any address" if spec.network.reachable_from_other_computers else "localhost"  # who reaches them
+    access += [f"{here}:{p.host} → {p.guest}" + ("/udp" if p.protocol == "udp" else "") for p in spec.network.forwarded_ports]
+    if spec.network.reachable_from_other_computers:
+        access.append("(ports reachable from other computers)")
     access += [f"{f.host} → {f.guest}" for f in spec.shared_folders]
     row("Access", "\n".join(access) or "vagrant ssh only")
     row("System setup", ", ".join(f"{k} {v}" for k, v in (("host name", spec.hostname), ("time zone", spec.timezone), ("locale", spec.locale)) if v) or "the box's defaults")

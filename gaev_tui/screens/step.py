@@ -89,20 +89,25 @@ class StepScreen(Screen):
         self.app.push_screen(HelpScreen(self.TITLE, self.HELP))
 
     def validate(self) -> bool:
-        """Check the answers up to this step; show the first problem of this step."""
+        """Check the answers up to this step; show every problem of this step at once,
+        each under the input it is about (or the first one of an earlier step)."""
         for field in self.query(Field):
             field.show_hint(field.hint)
         if not self.STEP:
             return True
-        try:
-            self.state.check(self.catalog, upto=self.check_upto())
-        except InputError as error:
-            owner = step_of(error)
-            if STEPS.index(owner) > STEPS.index(self.STEP):
-                return True  # a later step shows it (and proposes a value)
-            self.show_problem(error, here=owner == self.STEP)
-            return False
-        return True
+        errors = self.state.errors(self.catalog, upto=self.check_upto())
+        mine = [e for e in errors if step_of(e) == self.STEP]
+        earlier = [e for e in errors if STEPS.index(step_of(e)) < STEPS.index(self.STEP)]
+        # Later steps' problems are theirs to show (with a proposed value).
+        if earlier:
+            self.show_problem(earlier[0], here=False)
+        # Last to first: where several share a place, the first one is what stays shown.
+        for error in reversed(mine):
+            self.show_problem(error, here=True)
+        refused = [f for f in self.query(Field) if f.query_one(".field-note").has_class("-error")]
+        if refused:  # the focus on the topmost refused input (the spec's order is not the screen's)
+            refused[0].input.focus()
+        return not (mine or earlier)
 
     def check_upto(self) -> str:
         """The last step whose answers :meth:`validate` checks."""

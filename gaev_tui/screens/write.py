@@ -11,14 +11,16 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from gaev_tui import confine
 from gaev_tui.errors import GaevError, InputError
 from gaev_tui.render import plan_changes, render_project, write_project
+from gaev_tui.render.project import access_lines
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
+from gaev_tui.widgets.ticks import TickBox
 from gaev_tui.wizard_state import display_path
 
 
@@ -27,8 +29,8 @@ def next_commands(dest: Path, provider: str) -> list[tuple[str, str]]:
     cd = shlex.quote(display_path(dest))
     commands = [(f"cd {cd}", "go to the project"), ("gaev validate .", "check it with Ruby and Ansible")]
     if importlib.util.find_spec("gaev_tui.cli.build") is not None:
-        commands.append(("gaev build .", "build the VM and package it as a box (live logs)"))
-    commands.append((f"vagrant up --provider={provider}", "or by hand: build and start the VM"))
+        commands.append(("gaev build .", "build the VM, package it as a box"))
+    commands.append((f"vagrant up --provider={provider}", "or by hand: build, start the VM"))
     commands.append(("vagrant ssh", "open a shell in it"))
     return commands
 
@@ -55,17 +57,22 @@ your choices: `gaev open DIR` brings them back into this wizard.
         with Vertical(id="write-form"):
             yield Field("Project directory", str(self.state.dest or self.state.name), id="f-dest")
             yield Static("", id="write-plan")
-            yield Checkbox("Yes, update the existing project in this directory", id="write-confirm")
-        with Vertical(id="write-done"):
-            yield Static("", id="write-next")
+            yield TickBox("Yes, update the existing project in this directory", id="write-confirm")
+        with Vertical(id="write-done"):  # the buttons first: at 80x24 the text below scrolls
+            yield Static("", id="write-written")
             with Horizontal():
                 yield Button("Build now", id="write-build", variant="success", compact=True)
                 yield Button("Back to Home", id="write-home", compact=True)
+            yield Static("", id="write-next")
+
+    write_when_shown = False  # the palette's "Write the project": write once shown
 
     def on_mount(self) -> None:
         self.query_one("#write-done").display = False
         self.update_plan()
         self.query_one("#f-dest", Field).input.focus()
+        if self.write_when_shown:
+            self.call_after_refresh(self.action_next)
 
     def dest(self) -> Path:
         typed = self.query_one("#f-dest", Field).value.strip() or self.state.name
@@ -83,7 +90,7 @@ your choices: `gaev open DIR` brings them back into this wizard.
 
     def update_plan(self) -> None:
         plan = self.query_one("#write-plan", Static)
-        confirm = self.query_one("#write-confirm", Checkbox)
+        confirm = self.query_one("#write-confirm", TickBox)
         try:
             dest = self.dest()
         except InputError as error:
@@ -120,7 +127,7 @@ your choices: `gaev open DIR` brings them back into this wizard.
         if self.dest().exists() and not self.dest().is_dir():
             field.show_error("is a file; choose a directory")
             return False
-        if self.existing() and not self.query_one("#write-confirm", Checkbox).value:
+        if self.existing() and not self.query_one("#write-confirm", TickBox).value:
             field.show_error("exists and is not empty: tick the confirmation below to update it")
             return False
         return True
@@ -148,10 +155,14 @@ your choices: `gaev open DIR` brings them back into this wizard.
             dest, spec, changes = event.worker.result
             self.written = dest
             written = sum(c.status in ("added", "changed") for c in changes)
-            lines = [f"[b green]Written:[/] {escape(display_path(dest))} ({written} files). What next:", ""]
-            kept = [f"[yellow]Kept your {escape(c.path)} as {escape(c.kept_as or '')}[/]" for c in changes if c.status == "kept"]
-            lines[1:1] = kept
-            lines += [f"  [b]{escape(cmd)}[/]\n      [dim]{why}[/]" for cmd, why in next_commands(dest, spec.provider)]
+            self.query_one("#write-written", Static).update(
+                f"[b green]Written:[/] {escape(display_path(dest))} ({written} files).")
+            commands = next_commands(dest, spec.provider)
+            width = max(len(cmd) for cmd, _ in commands)
+            lines = [f"[yellow]Kept your {escape(c.path)} as {escape(c.kept_as or '')}[/]" for c in changes if c.status == "kept"]
+            lines += ["[b]What next:[/]"] + [f"  [b]{escape(cmd.ljust(width))}[/]  [dim]{why}[/]" for cmd, why in commands]
+            if access := access_lines(spec, self.catalog):  # URLs, folders, first login
+                lines += ["", "[b]Once it is built:[/]"] + [f"  {escape(line.replace('`', ''))}" for line in access]
             self.query_one("#write-next", Static).update("\n".join(lines))
             self.query_one("#write-form").display = False
             self.query_one("#write-done").display = True

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from gaev_tui.names import PACKAGE_CHECKS
+from gaev_tui.widgets.ticks import TickList
 from gaev_tui.wizard_facts import PIN_EXAMPLES, Offered
 
 
@@ -52,7 +53,7 @@ class PackagePicker(Vertical):
         with Horizontal(classes="picker-line"):
             yield Label("Filter ")
             yield Input(placeholder="type part of a name", compact=True, classes="picker-filter")
-        yield SelectionList[str](*self.selections(""), compact=True)
+        yield TickList(*self.selections(""), compact=True)
         with Horizontal(classes="picker-line"):
             yield Label("Extra  ")
             yield Input(self.start_extras, compact=True, classes="picker-extras",

@@ -22,3 +22,17 @@ def test_open_starts_the_wizard_on_the_spec(tmp_path, monkeypatch):
     (tmp_path / "gaev.yaml").write_text("name: lab\nos: ubuntu-22.04\nprovider: virtualbox\n")
     assert main(["open", str(tmp_path)]) == 0
     assert started[0].state.name == "lab" and started[0].state.dest == str(tmp_path)
+
+
+async def test_open_shows_something_before_building_the_steps(make, tmp_path):
+    from gaev_tui.screens.home import HomeScreen
+    from tests.pilot import settle
+
+    (tmp_path / "gaev.yaml").write_text("name: lab\nos: ubuntu-22.04\nprovider: virtualbox\n")
+    app = make(spec_path=tmp_path)
+    async with app.run_test() as pilot:
+        # the first frame: Home and what is happening, not a blank screen for seconds
+        assert isinstance(app.screen, HomeScreen)
+        assert any(n.message == f"Opening {tmp_path}…" for n in app._notifications)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ReviewScreen"

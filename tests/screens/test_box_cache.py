@@ -12,9 +12,10 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from gaev_tui.boxcache import BoxIndex, build_index
-from gaev_tui.boxcache.model import Box
+from gaev_tui.boxcache.model import Box, CacheWarning
 from gaev_tui.boxcache.remove import Removal
 from gaev_tui.screens.box_cache import BoxCacheScreen
+from gaev_tui.screens.box_warnings import BoxWarningsScreen
 from gaev_tui.screens.confirm_removal import ConfirmRemovalScreen
 from tests.pilot import ScreenApp, settle
 from tests.toolcheck import need_tool
@@ -58,11 +59,11 @@ class FakeRemover:
         return [Removal(b, True, "removed") for b in boxes]
 
 
-def frozen_app(remover=None, loads=None):
+def frozen_app(remover=None, loads=None, warnings=()):
     def loader():
         if loads is not None:
             loads.append(1)
-        return BoxIndex(Path("/cache"), frozen_boxes(), [])
+        return BoxIndex(Path("/cache"), frozen_boxes(), list(warnings))
 
     kwargs = {"loader": loader, "usage": lambda: USAGE}
     if remover:
@@ -83,7 +84,7 @@ async def test_rows_sort_and_filter():
         assert len(names(app)) == 7
         totals = str(app.screen.query_one("#totals", Static).render())
         assert "7 boxes, 13.7 GiB on disk" in totals
-        for _ in range(4):  # name -> version -> provider -> arch -> size
+        for _ in range(3):  # name -> version -> provider -> size
             await pilot.press("s")
         await pilot.press("S")  # biggest first
         assert names(app)[0] == ("gaev/sci", "2.0.0")
@@ -190,4 +191,55 @@ async def test_a_failing_scan_becomes_a_message():
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert any("vagrant not found" in n.message for n in app._notifications)
+        assert isinstance(app.screen, BoxCacheScreen)
+
+
+async def test_at_80_columns_every_shown_column_fits_and_the_rest_is_described():
+    app = frozen_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
+        titles = [str(c.label) for c in table.columns.values()]
+        assert titles[:3] == ["✓", "Name", "Version"] and "Newer" in titles and "Size" in titles
+        detail = str(app.screen.query_one("#box-detail").render())
+        # debian/bookworm64 12.1, the first row: what the dropped columns said, in words
+        assert "virtualbox" in detail and "added 2024-01-01" in detail and "use unknown (kept)" in detail
+    app = frozen_app()
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        assert "Added" in [str(c.label) for c in app.screen.query_one(DataTable).columns.values()]
+
+
+async def test_an_older_version_is_flagged_when_a_newer_one_is_in_the_cache():
+    app = frozen_app()
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        newer = list(table.columns).index("newer")
+        rows = {(table.get_row_at(i)[1], table.get_row_at(i)[2]): table.get_row_at(i)[newer] for i in range(table.row_count)}
+        assert rows[("debian/bookworm64", "12.1")] == "12.5"  # no catalogue, but 12.5 is here
+        assert rows[("debian/bookworm64", "12.5")] == "?"
+        assert rows[("gaev/sci", "1.0.0")] == "2.0.0" and rows[("gaev/sci", "2.0.0")] == "no"
+        assert "version 12.5 is in this cache" in str(app.screen.query_one("#box-detail").render())
+
+
+async def test_warnings_are_read_inside_the_app():
+    warning = CacheWarning(Path("/cache/boxes/half"), "no metadata.json: a half-written box?")
+    app = frozen_app(warnings=[warning])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "1 warnings (w shows them)" in str(app.screen.query_one("#title").render())
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, BoxWarningsScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "/cache/boxes/half: no metadata.json: a half-written box?" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoxCacheScreen)
+    app = frozen_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")  # none: the key does nothing (and the footer does not offer it)
         assert isinstance(app.screen, BoxCacheScreen)

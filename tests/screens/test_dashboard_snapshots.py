@@ -4,40 +4,14 @@ every clock, disk and VM answer frozen (nothing depends on this machine)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable
 
-from gaev_tui.boxbuild.disk import DiskFree
-from gaev_tui.boxbuild.preflight import Estimate
-from gaev_tui.boxbuild.sources import Sources
-from gaev_tui.boxbuild.vmstate import MachineStatus, VmInfo
 from gaev_tui.screens.builds import BuildsScreen
 from gaev_tui.screens.dashboard import DashboardScreen
-from tests.builds import T0, make_job
+from tests.builds import GIB, T0, frozen, make_job
 from tests.pilot import ScreenApp, wait_for
-
-GIB = 1 << 30
-PLACES = {"VAGRANT_HOME": Path("/home/user/.vagrant.d"), "project": Path("/home/user/demo"),
-          "image store": Path("/var/lib/libvirt/images")}
-
-
-def frozen(free_project: int = 50 * GIB) -> Sources:
-    def disks(places):
-        return [DiskFree("VAGRANT_HOME", places["VAGRANT_HOME"], 1, free_project, 100 * GIB),
-                DiskFree("project", places["project"], 1, free_project, 100 * GIB),
-                DiskFree("image store", places["image store"], 2, 3 * GIB, 20 * GIB)]
-
-    return Sources(
-        clock=lambda: T0 + 163,
-        estimate=lambda project: Estimate({"up": {"image store": 6 * GIB},
-                                           "package": {"VAGRANT_HOME": 4 * GIB, "project": 4 * GIB}}, PLACES),
-        disks=disks,
-        vm=lambda project, provider: VmInfo("running", "running (booted)", 2, 2048, "demo_default"),
-        vagrant_status=lambda project: MachineStatus("running", "running", "The VM is running.", "libvirt"),
-        preflight=lambda project: [],
-    )
 
 
 def settled(screen_type):

@@ -109,7 +109,7 @@ async def walk_debian(pilot) -> None:
     await choose(pilot, "provider-list", "libvirt")
     await settle(pilot)
     pilot.app.screen.query_one("#opt-driver").focus()
-    await pilot.press("enter", "down", "down", "enter")  # the Select: kvm, then qemu
+    await pilot.press("right", "right")  # the driver: default, kvm, then qemu
     await settle(pilot)
     await next_step(pilot)
     await next_step(pilot)
@@ -197,7 +197,7 @@ async def test_open_brings_every_answer_back(tmp_path):
         assert type(pilot.app.screen).__name__ == "OsProviderScreen"
         for _ in range(6):
             await next_step(pilot)
-        assert "33 unchanged" in str(pilot.app.screen.query_one("#write-plan").render())
+        assert "44 unchanged" in str(pilot.app.screen.query_one("#write-plan").render())
         pilot.app.screen.query_one("#write-confirm").value = True
         await write(pilot)
     assert tree(project) == before

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pilot import at_step, next_step, settle, tick_apps, tick_packages, type_in
+from tests.pilot import SEED, at_step, next_step, settle, tick_apps, tick_packages, type_in
 
 SIZES = [(80, 24), (120, 40)]
-SEED = dict(name="jupyterhub-vm", apps=["jupyterhub"], forwarded_ports="8000:80", private_network="dhcp",
-            shared_folders="./data -> /media/sf_DATA", hostname="jupyterhub", timezone="Europe/Paris",
-            locale="fr_FR.UTF-8", disk_gb="18",
-            packages={"apt": ["git"], "python": ["numpy", "pandas", "matplotlib", "scikit-learn"],
-                      "r": ["ggplot2"], "bioconductor": [], "choco": []})
+
 
 
 def step(index: int, then=None, **answers):

@@ -39,16 +39,20 @@ class DiskPane(Static):
     One line per place (the paths are in the log's pre-flight lines and the tooltip).
     """
 
+    watching = False  # measuring a project (it starts at "measuring…", with nothing to measure)
+
     def track_build(self, project: BuildProject | Path, sources: Sources, stages: Callable[[], list[Stage]]) -> None:
         """Measure now and every ``sources.disk_every`` seconds (``project``: the one the
         build started from, or the directory of a job followed from its files)."""
         self._project, self._sources, self._stages = project, sources, stages
         self._plan: Estimate | None = None
+        self.watching = True
         self.refresh_now()
         self.set_interval(sources.disk_every, self.refresh_now)
 
     def refresh_now(self) -> None:
-        self._measure(self._stages())
+        if self.watching:
+            self._measure(self._stages())
 
     @work(thread=True, exclusive=True, group="disk", exit_on_error=False)
     def _measure(self, stages: list[Stage]) -> None:

@@ -185,10 +185,19 @@ class LogPane(Vertical):
         # One fixed-height line: no layout pass (this runs on every batch).
         self.query_one("#log-status", Static).update(" · ".join(parts), layout=False)
 
-    def open_in_pager(self) -> None:
-        """Copy the log's path; on a real terminal, open the whole log in ``$PAGER``."""
+    def open_in_pager(self, expected: Path | None = None) -> None:
+        """Copy the log's path; on a real terminal, open the whole log in ``$PAGER``.
+
+        ``expected``: where the job's log will be, while it is not written yet.
+        """
         if self.path is None:
-            self.notify("No log yet.", severity="warning")
+            if expected is not None:
+                self.notify(f"{expected}\n(not written yet: the build is starting)", title="Log", severity="warning")
+            elif self.ring:  # lines on screen, but they are in no file
+                self.notify("The lines shown are the pre-flight checks: no build was started, so there "
+                            "is no log file.", title="No log file", severity="warning")
+            else:
+                self.notify("No build here yet, so no log.", severity="warning")
             return
         self.app.copy_to_clipboard(str(self.path))
         if self.app.is_headless:
