@@ -57,7 +57,7 @@ def test_failed_stage_exits_1_and_names_it(project):
 
 def test_the_cause_reaches_the_cli_the_log_and_jobs_json(project):
     # Real Vagrant output of a VM that qemu could not start (its kernel unreadable).
-    replay = Path(__file__).parent / "data" / "causes" / "vagrant_up_permission_denied.machine-readable.txt"
+    replay = Path(__file__).parents[1] / "boxbuild" / "data" / "causes" / "vagrant_up_permission_denied.machine-readable.txt"
     env = {**os.environ, "FAKE_VAGRANT_REPLAY": f"up={replay}"}
     done = gaev("build", str(project.dir), env=env)
     assert done.returncode == 1
