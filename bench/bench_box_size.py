@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.vmbox import box, libvirt  # noqa: E402  (the test box and its libvirt set-up)
-from tests.vmbox.vagrant_env import VAGRANT_ENV, add_box, traversable_dir  # noqa: E402
+from tests.vmbox import box, libvirt  # the test box and its libvirt set-up
+from tests.vmbox.vagrant_env import VAGRANT_ENV, add_box, traversable_dir
 
 SPEC = """\
 name: bench-size

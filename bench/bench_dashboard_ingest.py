@@ -145,7 +145,7 @@ async def dashboard(project: Path, n: int, sampler: Sampler) -> dict:
             await pilot.pause(0.1)
         await asyncio.gather(*tasks)
         status, received, widget_lines = screen.status, screen.log_pane.received, len(screen.log_pane.log_widget.lines)
-    delays = [done - start for start, done in zip(starts, pressed)]
+    delays = [done - start for start, done in zip(starts, pressed, strict=True)]
     LogPane.append = original
     busy = [(t, c) for t, c in arrivals if c]
     first, last = busy[0][0], busy[-1][0]

@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from gaev_tui.errors import GaevError
+from gaev_tui.screens.commands import GaevCommands
 from gaev_tui.screens.home import HomeScreen
-from gaev_tui.widgets.commands import GaevCommands
 
 if TYPE_CHECKING:
     from gaev_tui.catalog import Catalog

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from gaev_tui.catalog import App, BoxRef, Catalog
 from gaev_tui.envspec import required_memory_mb
+
 # The spec parser owns which package categories each OS family installs.
 from gaev_tui.envspec.parse import package_categories
 from gaev_tui.wizard_state import WizardState

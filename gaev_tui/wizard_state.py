@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from gaev_tui.catalog import Catalog
-from gaev_tui.errors import InputError, Location
 from gaev_tui.envspec import Spec, parse_spec_text, spec_errors_text, spec_to_dict
 from gaev_tui.envspec.dump import dump_yaml
+from gaev_tui.errors import InputError, Location
 
 # The steps that edit the spec, in order, and the spec keys each one owns.
 STEP_FIELDS: dict[str, tuple[str, ...]] = {

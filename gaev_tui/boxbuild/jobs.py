@@ -112,7 +112,7 @@ class Job:
     def save(self) -> None:
         """Write the state atomically (readers see the old or the new file, never half),
         under the job's lock (:func:`spawn_runner` records the pid from another process)."""
-        data = {k: v for k, v in self.__dict__.items()}
+        data = dict(self.__dict__)
         with locked(self.dir / STATE_FILE):
             atomic_write(self.dir / STATE_FILE, json.dumps(data, indent=2, sort_keys=True) + "\n")
 

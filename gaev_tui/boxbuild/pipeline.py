@@ -29,17 +29,7 @@ from gaev_tui.boxbuild.checksum import Cancelled, write_checksum
 from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.project import BuildProject
 from gaev_tui.boxbuild.record import record_build
-from gaev_tui.boxbuild.stages import (
-    CANCELLED,
-    FAILED,
-    OK,
-    RUNNING,
-    SKIPPED,
-    Stage,
-    ToolText,
-    partial,
-    plan,
-)
+from gaev_tui.boxbuild.stages import CANCELLED, FAILED, OK, RUNNING, SKIPPED, Stage, ToolText, partial, plan
 from gaev_tui.errors import GaevError
 from gaev_tui.fsutil import atomic_write
 

@@ -70,8 +70,8 @@ def parse_vol_list(pool: str, text: str) -> list[Volume]:
 def box_volumes(run: Runner = run_virsh, pool: str | None = None) -> list[Volume]:
     """Box volumes in ``pool``, or in every active pool."""
     volumes = []
-    for pool in [pool] if pool else run(["-q", "pool-list", "--name"]).split():
-        volumes += parse_vol_list(pool, run(["-q", "vol-list", "--pool", pool]))
+    for name in [pool] if pool else run(["-q", "pool-list", "--name"]).split():
+        volumes += parse_vol_list(name, run(["-q", "vol-list", "--pool", name]))
     return volumes
 
 

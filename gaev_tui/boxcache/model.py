@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 # The text shown for a box whose use cannot be known: GAEV keeps it (stricter than Vagrant).
@@ -72,4 +72,4 @@ class CacheWarning:
 
 def mtime_utc(seconds: float) -> datetime:
     """A file time as an aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(seconds, tz=UTC)

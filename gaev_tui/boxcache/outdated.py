@@ -120,7 +120,7 @@ def mark_outdated(boxes: list[Box], offline: bool = False) -> list[CacheWarning]
     results = {u: load_catalogue(u, offline) for u in urls if _local_path(u) is not None}
     if remote:  # network waits overlap; local files are faster read in line
         with ThreadPoolExecutor(max_workers=min(8, len(remote))) as pool:
-            results.update(zip(remote, pool.map(lambda u: load_catalogue(u, offline), remote)))
+            results.update(zip(remote, pool.map(lambda u: load_catalogue(u, offline), remote), strict=True))
     warnings = []
     for url, (_, problem) in results.items():
         if problem:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from gaev_tui.boxcache import versions
 from gaev_tui.boxcache.model import UNKNOWN_KEPT, Box
@@ -59,7 +59,7 @@ def plan_prune(boxes: list[Box], keep: int = 1, older_than_days: float | None = 
     """
     if keep < 0:
         raise ValueError("keep must be >= 0")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     cutoff = now - timedelta(days=older_than_days) if older_than_days is not None else None
     groups: dict[tuple, list[Box]] = {}
     for box in boxes:

@@ -24,7 +24,7 @@ import json
 import secrets
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gaev_tui import paths
@@ -168,7 +168,7 @@ def record_built(name: str, version: str, provider: str, architecture: str | Non
     entry = {"name": name, "version": version, "provider": provider, "architecture": architecture,
              "checksum": checksum, "checksum_type": checksum_type, "spec": spec or {},
              "tools": tools or {}, "box_file": box_file, "role": role,
-             "built_at": (built_at or datetime.now(timezone.utc)).isoformat()}
+             "built_at": (built_at or datetime.now(UTC)).isoformat()}
 
     def change(data: dict) -> None:
         key = tuple(entry[k] for k in _KEYS)

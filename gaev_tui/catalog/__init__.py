@@ -5,17 +5,7 @@ in the config dir) by id, so a lab can add its own boxes and package sets.
 """
 
 from gaev_tui.catalog.load import load_catalog, parse_catalog
-from gaev_tui.catalog.model import (
-    App,
-    BoxRef,
-    Catalog,
-    Iso,
-    OsEntry,
-    PackageSet,
-    PackerPlugin,
-    Port,
-    Provider,
-)
+from gaev_tui.catalog.model import App, BoxRef, Catalog, Iso, OsEntry, PackageSet, PackerPlugin, Port, Provider
 
 __all__ = [
     "App", "BoxRef", "Catalog", "Iso", "OsEntry", "PackageSet", "PackerPlugin", "Port",

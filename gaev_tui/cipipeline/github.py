@@ -22,8 +22,8 @@ def pipeline(projects: list[CiProject], registry: str | None) -> str:
     env = {"VAGRANT_HOME": "${{ github.workspace }}/.vagrant.d", "VAGRANT_CHECKPOINT_DISABLE": "1",
            "GAEV_PIP_SPEC": "${{ vars.GAEV_PIP_SPEC || 'gaev-tui' }}",
            "GAEV_REGISTRY": "${{ vars.GAEV_REGISTRY || '" + (registry or "").replace("'", "''") + "' }}"}
-    env.update({name: "${{ secrets.%s }}" % name for name in steps.SECRETS})
-    env.update({name: "${{ vars.%s }}" % name for name in steps.SECRET_SETTINGS})
+    env.update({name: "${{ secrets." + name + " }}" for name in steps.SECRETS})
+    env.update({name: "${{ vars." + name + " }}" for name in steps.SECRET_SETTINGS})
     jobs: dict = {}
     for project in projects:
         vid, bid = f"validate-{project.slug}", f"build-{project.slug}"

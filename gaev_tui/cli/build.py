@@ -58,8 +58,8 @@ def run(args) -> int:
     from gaev_tui.boxbuild import jobs, start
     from gaev_tui.boxbuild.ci_report import Sections, ci_service, junit_xml
     from gaev_tui.boxbuild.logstore import log_line
-    from gaev_tui.boxbuild.stages import FAILED, Stage, plan
     from gaev_tui.boxbuild.runner import run_job
+    from gaev_tui.boxbuild.stages import FAILED, Stage, plan
     from gaev_tui.fsutil import atomic_write
 
     checked = start.check(args.dir)  # InputError: exit 2 with file, line and field

@@ -18,12 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
     from gaev_tui.catalog import load_catalog
-    from gaev_tui.render import render_project, write_project
     from gaev_tui.envspec import load_spec
     from gaev_tui.envspec.advice import spec_warnings
+    from gaev_tui.render import render_project, write_project
 
     catalog = load_catalog()
     spec = load_spec(args.spec, catalog)

@@ -47,7 +47,7 @@ def register(subparsers) -> None:
 def run_init(args) -> int:
     from gaev_tui.errors import InputError
     from gaev_tui.registry import config, metadata
-    from gaev_tui.registry.stores import open_store
+    from gaev_tui.registry.open_store import open_store
 
     store = open_store(args.where)
     url = args.url or store.default_url()
@@ -67,7 +67,7 @@ def run_init(args) -> int:
 
 def run_list(args) -> int:
     from gaev_tui.registry import config, index
-    from gaev_tui.registry.stores import open_store
+    from gaev_tui.registry.open_store import open_store
 
     store = open_store(args.where)
     cfg = config.load(store)
@@ -85,7 +85,7 @@ def run_list(args) -> int:
 
 def run_index(args) -> int:
     from gaev_tui.registry import config, index
-    from gaev_tui.registry.stores import open_store
+    from gaev_tui.registry.open_store import open_store
 
     store = open_store(args.where)
     built = index.refresh(store, config.load(store).url)
@@ -115,7 +115,7 @@ def run_rebuild(args) -> int:
 
 def run_import(args) -> int:
     from gaev_tui.registry import config, index, migrate
-    from gaev_tui.registry.stores import open_store
+    from gaev_tui.registry.open_store import open_store
 
     store = open_store(args.to)
     cfg = config.load(store)

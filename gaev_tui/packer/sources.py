@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gaev_tui.catalog import OsEntry, Provider
+from gaev_tui.envspec import Spec
 from gaev_tui.packer import osinfo
 from gaev_tui.packer.hcl import string, strings
-from gaev_tui.envspec import Spec
 
 DEFAULT_DISK_GB = 40  # the spec caps the disk; without a cap, room for a scientific stack
 # What each installer needs to run at all, whatever the final VM gets: Ubuntu's live

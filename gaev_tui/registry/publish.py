@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gaev_tui.boxbuild.checksum import checksum_line, sha256_file
@@ -115,7 +115,7 @@ def publish(store, request: BoxToPublish, progress: Progress | None = None,
     box_url = cfg.url_of(request.box_key)
     facts = records.VersionFacts(
         request.name, request.version, request.provider, request.architecture, uploaded.sha256, uploaded.size,
-        box_url, cfg.url_of(request.directory) + "/", datetime.now(timezone.utc), cfg.org, request.creators,
+        box_url, cfg.url_of(request.directory) + "/", datetime.now(UTC), cfg.org, request.creators,
         request.description, request.tools, request.inputs)
     base_name = request.box_key.rsplit("/", 1)[1]
     files = {f"{base_name}.sha256": checksum_line(uploaded.sha256, base_name).encode(), **request.inputs,

@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from gaev_tui.registry import config, index, metadata
+from gaev_tui.registry.open_store import open_store
 from gaev_tui.registry.publish import BoxToPublish, Published, publish, read_metadata
 from gaev_tui.registry.source import find_source, next_version
-from gaev_tui.registry.stores import Progress, open_store
+from gaev_tui.registry.stores import Progress
 
 
 def share(source_path: Path, where: str, name: str | None = None, version: str | None = None,

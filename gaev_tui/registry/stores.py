@@ -20,7 +20,6 @@ import os
 import stat
 import tempfile
 import time
-import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,19 +211,3 @@ class DirStore:
     def default_url(self) -> str:
         return self.root.resolve().as_uri()
 
-
-def open_store(where: str) -> DirStore:
-    """The store a registry argument names: ``s3://BUCKET/PREFIX``, ``file://…`` or a path."""
-    parsed = urllib.parse.urlsplit(where)
-    if parsed.scheme == "s3":
-        from gaev_tui.registry.s3store import S3Store  # boto3 is slow to import
-
-        return S3Store(parsed.netloc, parsed.path.strip("/"))
-    if parsed.scheme == "file":
-        return DirStore(Path(urllib.parse.unquote(parsed.path)))
-    if parsed.scheme in ("http", "https"):
-        raise InputError(f"{where}: a registry is published through its storage (a directory or s3://BUCKET/PREFIX), "
-                         "not its public URL")
-    if parsed.scheme and len(parsed.scheme) > 1:  # 'C:' is a Windows drive, not a scheme
-        raise InputError(f"{where}: unknown registry scheme '{parsed.scheme}:' (use a directory or s3://BUCKET/PREFIX)")
-    return DirStore(Path(where))

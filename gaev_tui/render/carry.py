@@ -20,7 +20,6 @@ from gaev_tui.errors import GaevError
 from gaev_tui.render import tree
 from gaev_tui.render.lockfile import LOCK_FILE, PreviousLock
 
-
 MAX_GAEV_FILE = 16 * 1024 * 1024
 
 

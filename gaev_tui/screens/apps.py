@@ -9,8 +9,8 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from gaev_tui.catalog import App
-from gaev_tui.screens.step import StepScreen
 from gaev_tui.envspec import required_memory_mb
+from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.ticks import TickList
 from gaev_tui.wizard_facts import apply_app_defaults, apps_for
 

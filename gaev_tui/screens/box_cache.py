@@ -15,8 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState
 
 from gaev_tui.boxcache import Box, BoxIndex, build_index, disk_usage, plan_prune
 from gaev_tui.boxcache import text as fmt
@@ -24,7 +24,6 @@ from gaev_tui.boxcache.remove import Removal, refusal, remove_boxes
 from gaev_tui.screens.box_warnings import BoxWarningsScreen
 from gaev_tui.screens.confirm_removal import ConfirmRemovalScreen
 from gaev_tui.widgets.box_table import COLUMNS, BoxTable, describe, newer_in_cache
-
 
 
 class BoxCacheScreen(Screen):

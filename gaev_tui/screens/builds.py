@@ -74,7 +74,7 @@ class BuildsScreen(Screen):
             # Same jobs in the same order: change only the cells that changed, so the
             # cursor stays put and column widths are not reset on every poll.
             for key, cells in rows:
-                for (column, _), value in zip(COLUMNS, cells):
+                for (column, _), value in zip(COLUMNS, cells, strict=True):
                     if table.get_cell(key, column) != value:
                         table.update_cell(key, column, value, update_width=True)
         else:

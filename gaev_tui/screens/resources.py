@@ -10,16 +10,14 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from gaev_tui import names
-from gaev_tui.envspec import SharedFolder
+from gaev_tui.envspec import SharedFolder, required_memory_mb
 from gaev_tui.envspec.advice import spec_warnings
 from gaev_tui.errors import InputError
 from gaev_tui.hostfacts import host_fit
 from gaev_tui.screens.step import StepScreen
-from gaev_tui.envspec import required_memory_mb
 from gaev_tui.widgets.field import Field
 from gaev_tui.widgets.ticks import TickBox
 from gaev_tui.wizard_state import display_path, parse_folders
-
 
 FOR_OTHERS = ("Other computers can open these ports at this computer's address (students "
               "reaching a class JupyterHub): anyone on its networks can, so use the apps' own "

@@ -12,11 +12,11 @@ from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane, Tree
 from textual.worker import Worker, WorkerState
 
+from gaev_tui.envspec import Spec
 from gaev_tui.errors import GaevError
 from gaev_tui.render import plan_changes, render_project
 from gaev_tui.render.project import resolve_box
 from gaev_tui.screens.step import StepScreen
-from gaev_tui.envspec import Spec
 from gaev_tui.widgets.file_preview import FilePreview
 from gaev_tui.wizard_facts import CATEGORY_LABELS
 from gaev_tui.wizard_state import display_path

@@ -17,7 +17,6 @@ from textual.strip import Strip
 from textual.widgets import Checkbox, OptionList, RadioButton, RadioSet, SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
 
-
 # Said next to every list where moving is choosing (step 1's lists, the base box).
 CHOOSE_HINT = "↑↓ moves the choice"
 

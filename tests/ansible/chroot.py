@@ -19,6 +19,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from .project import run_ansible
+
 SUITE = "bookworm"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 CA_DIR = Path("/usr/local/share/ca-certificates")
@@ -158,3 +160,24 @@ def fresh_copy(tree: Path, dest: Path) -> Path:
     # cp -a keeps owners, modes, device nodes and hard links; Python's copytree does not.
     subprocess.run(["cp", "-a", "--reflink=auto", str(tree), str(dest)], check=True, timeout=600)
     return dest
+
+
+def chroot_inventory(project: Path, root: Path) -> Path:
+    """Write ``inventory.ini`` in ``project``: one host, ``target``, reached by chroot."""
+    path = project / "inventory.ini"
+    path.write_text(f"target ansible_connection=community.general.chroot ansible_host={root}"
+                    " ansible_python_interpreter=/usr/bin/python3\n")
+    return path
+
+
+def run_playbook(project: Path, *extra: str) -> tuple[subprocess.CompletedProcess, float]:
+    """Run ``playbook.yml`` against ``inventory.ini``; the process and its duration (s)."""
+    started = time.monotonic()
+    proc = run_ansible(["ansible-playbook", "-i", "inventory.ini", *extra, "playbook.yml"], project)
+    return proc, time.monotonic() - started
+
+
+def in_chroot(root: Path, *argv: str) -> str:
+    """Run a command inside the chroot and return its standard output."""
+    return subprocess.run(["chroot", str(root), *argv], capture_output=True, text=True, check=True,
+                          timeout=120, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}).stdout

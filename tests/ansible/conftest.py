@@ -1,19 +1,15 @@
-"""Fixtures and helpers shared by the real runs of the roles in a Debian 12 chroot."""
+"""The fixture of the real runs of the roles in a Debian 12 chroot (helpers: chroot.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
 from tests.toolcheck import need, need_tool
 
 from . import chroot
-from .project import run_ansible
 
 
 @pytest.fixture
@@ -28,23 +24,3 @@ def debian_root(tmp_path):
     yield root, timings
     shutil.rmtree(root, ignore_errors=True)
 
-
-def chroot_inventory(project: Path, root: Path) -> Path:
-    """Write ``inventory.ini`` in ``project``: one host, ``target``, reached by chroot."""
-    path = project / "inventory.ini"
-    path.write_text(f"target ansible_connection=community.general.chroot ansible_host={root}"
-                    " ansible_python_interpreter=/usr/bin/python3\n")
-    return path
-
-
-def run_playbook(project: Path, *extra: str) -> tuple[subprocess.CompletedProcess, float]:
-    """Run ``playbook.yml`` against ``inventory.ini``; the process and its duration (s)."""
-    started = time.monotonic()
-    proc = run_ansible(["ansible-playbook", "-i", "inventory.ini", *extra, "playbook.yml"], project)
-    return proc, time.monotonic() - started
-
-
-def in_chroot(root: Path, *argv: str) -> str:
-    """Run a command inside the chroot and return its standard output."""
-    return subprocess.run(["chroot", str(root), *argv], capture_output=True, text=True, check=True,
-                          timeout=120, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}).stdout

@@ -12,10 +12,10 @@ import json
 import pytest
 
 from gaev_tui.catalog import load_catalog
-from gaev_tui.render import render_project
 from gaev_tui.envspec import parse_spec_text
+from gaev_tui.render import render_project
 
-from .conftest import chroot_inventory, in_chroot, run_playbook
+from .chroot import chroot_inventory, in_chroot, run_playbook
 from .project import parse_recap
 
 pytestmark = pytest.mark.tools

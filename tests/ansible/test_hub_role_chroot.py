@@ -24,7 +24,7 @@ from gaev_tui.catalog import load_catalog
 from gaev_tui.envspec import parse_spec_text
 from gaev_tui.render.ansible import tljh_config
 
-from .conftest import chroot_inventory, in_chroot, run_playbook
+from .chroot import chroot_inventory, in_chroot, run_playbook
 from .project import make_project, parse_recap, playbook_yaml
 
 pytestmark = pytest.mark.tools

@@ -15,7 +15,7 @@ import json
 import pytest
 
 from . import cranrepo
-from .conftest import chroot_inventory, in_chroot, run_playbook
+from .chroot import chroot_inventory, in_chroot, run_playbook
 from .project import make_project, parse_recap, playbook_yaml
 
 pytestmark = pytest.mark.tools

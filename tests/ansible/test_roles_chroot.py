@@ -19,7 +19,7 @@ import pytest
 
 from gaev_tui.render.ansible import LINUX_ROLE_ORDER
 
-from .conftest import chroot_inventory, in_chroot, run_playbook
+from .chroot import chroot_inventory, in_chroot, run_playbook
 from .project import DATA, load_vars, make_project, parse_recap, playbook_yaml
 
 pytestmark = pytest.mark.tools

@@ -64,8 +64,8 @@ def test_host_mirror_falls_back_to_debian_org(tmp_path):
 
 def test_generated_windows_project_ships_the_one_r_installer():
     from gaev_tui.catalog import load_catalog
-    from gaev_tui.render import render_project
     from gaev_tui.envspec import parse_spec_text
+    from gaev_tui.render import render_project
 
     catalog = load_catalog()
     spec = parse_spec_text("name: w\nos: windows-11\nprovider: virtualbox\npackages: {r: [ggplot2]}\n", catalog)

@@ -15,7 +15,7 @@ from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.machine import Machine
 from gaev_tui.boxbuild.pipeline import Pipeline
 from gaev_tui.boxbuild.project import load_project
-from tests.fakebin import install_fake_tool
+from tests.fakes import install_fake_tool
 
 UUID = "00000000-0000-0000-0000-000000000001"  # what fake_vagrant's `up` writes
 

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from gaev_tui.boxbuild.disk import (
-    DiskFree,
-    existing_ancestor,
-    free_space,
-    shortfalls,
-    snapshot,
-)
+from gaev_tui.boxbuild.disk import DiskFree, existing_ancestor, free_space, shortfalls, snapshot
 
 
 def test_missing_dir_measures_its_parent(tmp_path):

@@ -15,7 +15,7 @@ from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.pipeline import Pipeline
 from gaev_tui.boxbuild.project import load_project
 from gaev_tui.boxbuild.stages import ToolText
-from tests.boxbuild.conftest import write_project
+from tests.fakes.project import write_project
 from tests.toolcheck import need_tool
 
 pytestmark = pytest.mark.tools

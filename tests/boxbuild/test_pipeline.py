@@ -11,7 +11,7 @@ from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.pipeline import Pipeline
 from gaev_tui.boxbuild.project import load_project
 from gaev_tui.boxbuild.stages import partial
-from tests.boxbuild.conftest import write_project
+from tests.fakes.project import write_project
 
 
 def run(fake, **kw):
@@ -91,7 +91,7 @@ def test_cancel_during_up_destroys_and_registers_nothing(fake_project, monkeypat
     thread = threading.Thread(target=lambda: box.setdefault("r", pipeline.run()))
     thread.start()
     deadline = time.monotonic() + 20
-    while "waiting 3" not in log.path.read_text() and time.monotonic() < deadline:
+    while "still provisioning 3" not in log.path.read_text() and time.monotonic() < deadline:
         time.sleep(0.05)
     pipeline.cancel()
     thread.join(60)

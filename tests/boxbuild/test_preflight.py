@@ -8,11 +8,10 @@ import tempfile
 
 import pytest
 
-from gaev_tui.errors import InputError
-
 from gaev_tui.boxbuild import preflight as pf
 from gaev_tui.boxbuild.project import load_project
-from tests.boxbuild.conftest import write_project
+from gaev_tui.errors import InputError
+from tests.fakes.project import write_project
 from tests.toolcheck import need, need_tool
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from gaev_tui.boxbuild.project import load_project
 from gaev_tui.errors import InputError
-from tests.boxbuild.conftest import write_project
+from tests.fakes.project import write_project
 
 
 def test_reads_spec_and_lock(tmp_path):
@@ -57,5 +57,5 @@ def test_broken_yaml_names_the_line(tmp_path):
 def test_broken_lock_is_bad_input(tmp_path):
     write_project(tmp_path / "p")
     (tmp_path / "p" / "gaev.lock.json").write_text("{not json")
-    with pytest.raises(InputError, match="gaev.lock.json"):
+    with pytest.raises(InputError, match=r"gaev\.lock\.json"):
         load_project(tmp_path / "p")

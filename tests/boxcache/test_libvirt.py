@@ -80,7 +80,7 @@ def test_delete_refuses_a_volume_backing_a_vm_disk():
     fake = FakeVirsh()
     vols = libvirt.box_volumes(fake)
     assert len(vols) == 4
-    with pytest.raises(GaevError, match="backs project_default.img"):
+    with pytest.raises(GaevError, match=r"backs project_default\.img"):
         libvirt.delete_volume(vols[0], fake)
     assert not any(c[0] == "vol-delete" for c in fake.calls)
     libvirt.delete_volume(vols[1], fake)
@@ -118,7 +118,7 @@ def test_real_virsh_finds_and_deletes_leftovers(pool):
         assert libvirt.allocation(v) is not None
     by_name = {v.box_name: v for v in left}
     libvirt.delete_volume(by_name["gone/box"])
-    with pytest.raises(GaevError, match="backs vm_default.img"):
+    with pytest.raises(GaevError, match=r"backs vm_default\.img"):
         libvirt.delete_volume(by_name["used/box"])
     names = subprocess.run(["virsh", "-q", "vol-list", "--pool", pool], capture_output=True, text=True).stdout
     assert "gone-VAGRANTSLASH-box" not in names and "used-VAGRANTSLASH-box" in names

@@ -16,7 +16,7 @@ from gaev_tui.boxcache import build_index, plan_prune, records
 from gaev_tui.boxcache.model import Box
 from gaev_tui.boxcache.remove import remove_boxes, remove_command
 from tests.boxcache.helpers import make_box, write_index
-from tests.fakebin import install_fake_tool
+from tests.fakes import install_fake_tool
 
 FAKE = Path(__file__).parent / "fake_vagrant_box.py"
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from gaev_tui.boxcache import UNKNOWN_KEPT, plan_prune
 from gaev_tui.boxcache.model import Box
 
-NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
 def b(name, version, provider="libvirt", arch=None, size=100, days=30, **kw):

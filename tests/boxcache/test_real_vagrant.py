@@ -49,7 +49,7 @@ def vagrant_list(home: Path) -> set[tuple[str, str, str]]:
     names = [r[3] for r in rows if len(r) > 3 and r[2] == "box-name"]
     provs = [r[3] for r in rows if len(r) > 3 and r[2] == "box-provider"]
     vers = [r[3] for r in rows if len(r) > 3 and r[2] == "box-version"]
-    return set(zip(names, vers, provs))
+    return set(zip(names, vers, provs, strict=True))
 
 
 def gaev(home: Path, *args: str) -> subprocess.CompletedProcess:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gaev_tui.catalog import load_catalog
-from gaev_tui.render import render_project
 from gaev_tui.envspec import Spec, parse_spec_text
+from gaev_tui.render import render_project
 
 
 def catalog():

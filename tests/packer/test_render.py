@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from gaev_tui.catalog import load_catalog
+from gaev_tui.envspec import parse_spec_text
 from gaev_tui.errors import InputError
 from gaev_tui.packer import osinfo
 from gaev_tui.packer.render import render_packer
-from gaev_tui.envspec import parse_spec_text
 from tests.packer.helpers import buildable_pairs, catalog, packer_files, spec, spec_text
 
 BUILDERS = {"virtualbox": "virtualbox-iso", "libvirt": "qemu", "vmware_desktop": "vmware-iso",

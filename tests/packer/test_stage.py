@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from gaev_tui.boxbuild.project import load_project
+from gaev_tui.boxbuild.stages import plan
 from gaev_tui.boxcache import records
 from gaev_tui.boxcache.scan import scan
-from gaev_tui.boxbuild.stages import plan
 from gaev_tui.catalog import load_catalog
+from gaev_tui.envspec import parse_spec_text
 from gaev_tui.packer.stage import box_metadata
 from gaev_tui.packer.tool import knows_plugins_block, packer_version
 from gaev_tui.render import render_project, write_project
-from gaev_tui.envspec import parse_spec_text
 from tests.packer.helpers import spec_text
 from tests.toolcheck import need_tool
 

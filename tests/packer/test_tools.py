@@ -118,8 +118,8 @@ def test_gaev_validate_runs_the_packer_checks(os_id, tmp_path):
     """Through the whole project check, as ``gaev validate`` runs it."""
     need_tool("packer")
     from gaev_tui.catalog import load_catalog
-    from gaev_tui.render import render_project, write_project
     from gaev_tui.envspec import parse_spec_text
+    from gaev_tui.render import render_project, write_project
 
     cat = load_catalog()
     project = tmp_path / "project"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -33,4 +34,15 @@ def boxes_in(home: Path) -> set[tuple[str, str, str]]:
     rows = [line.split(",") for line in vagrant(home, "box", "list", "--machine-readable").stdout.splitlines()]
     def col(kind):
         return [r[3] for r in rows if len(r) > 3 and r[2] == kind]
-    return set(zip(col("box-name"), col("box-version"), col("box-provider")))
+    return set(zip(col("box-name"), col("box-version"), col("box-provider"), strict=True))
+
+
+def make_box(path: Path, payload: bytes = b"", provider: str = "libvirt") -> Path:
+    """A small real Vagrant box archive: metadata.json, a Vagrantfile and a disk stand-in."""
+    src = path.parent / (path.name + ".src")
+    src.mkdir(parents=True)
+    (src / "metadata.json").write_text(json.dumps({"provider": provider, "format": "qcow2", "virtual_size": 1}))
+    (src / "Vagrantfile").write_text("Vagrant.configure('2') do |c| end\n")
+    (src / "box.img").write_bytes(payload or os.urandom(64 * 1024))
+    subprocess.run(["tar", "-czf", str(path), "-C", str(src), "."], check=True)
+    return path

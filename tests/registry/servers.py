@@ -51,7 +51,7 @@ def seaweed_s3(weed: str, data: Path) -> Iterator[str]:
             # Only the S3 gateway: no Iceberg/Lance listeners on fixed ports, no telemetry.
             "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false", "-volume.max=64",
             "-master.volumeSizeLimitMB=64"]
-    log = open(data / "weed.log", "wb")
+    log = open(data / "weed.log", "wb")  # noqa: SIM115 - closed once weed is stopped (below)
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     endpoint = f"http://127.0.0.1:{ports['s3']}"
     try:

@@ -9,8 +9,7 @@ import shutil
 
 import pytest
 
-from tests.registry.conftest import make_box
-from tests.registry.helpers import ROOT, gaev
+from tests.registry.helpers import ROOT, gaev, make_box
 from tests.registry.servers import static_server
 from tests.toolcheck import need, need_tool
 

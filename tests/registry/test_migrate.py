@@ -7,8 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.registry.conftest import make_box
-from tests.registry.helpers import boxes_in, gaev, vagrant
+from tests.registry.helpers import boxes_in, gaev, make_box, vagrant
 from tests.toolcheck import need_tool
 
 pytestmark = pytest.mark.tools

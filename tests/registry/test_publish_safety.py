@@ -13,8 +13,7 @@ import time
 
 import pytest
 
-from tests.registry.conftest import make_box
-from tests.registry.helpers import ROOT, gaev
+from tests.registry.helpers import ROOT, gaev, make_box
 
 
 @pytest.fixture
@@ -66,12 +65,13 @@ SLOW_PUBLISH = """
 import sys, time
 from pathlib import Path
 from gaev_tui.registry import stores
+from gaev_tui.registry.open_store import open_store
 from gaev_tui.registry.publish import BoxToPublish, publish
 stores.CHUNK = 64 * 1024
 def slow(done):
     print(done, flush=True)
     time.sleep(0.05)
-publish(stores.open_store(sys.argv[1]), BoxToPublish(Path(sys.argv[2]), "lab/demo", sys.argv[3], "libvirt"), slow)
+publish(open_store(sys.argv[1]), BoxToPublish(Path(sys.argv[2]), "lab/demo", sys.argv[3], "libvirt"), slow)
 """
 
 

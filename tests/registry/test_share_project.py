@@ -6,14 +6,12 @@ rebuild`` byte-identical, and ``gaev get`` with the real Vagrant."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-from pathlib import Path
+from datetime import UTC
 
 import pytest
 
-from tests.registry.conftest import make_box
-from tests.registry.helpers import ROOT, boxes_in, gaev, vagrant
+from tests.registry.helpers import ROOT, boxes_in, gaev, make_box, vagrant
 from tests.toolcheck import need_tool
 
 EXAMPLE = ROOT / "examples" / "debian12-libvirt.yaml"
@@ -105,13 +103,13 @@ def test_get_of_an_unknown_box_names_the_sources(tmp_path):
 
 
 def test_citation_of_a_web_registry_cites_its_url(tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from gaev_tui.registry.records import VersionFacts, citation_cff
 
     need_tool("check-jsonschema")
     facts = VersionFacts("lab/demo", "1.0.0", "libvirt", "amd64", "ab" * 32, 10, "https://boxes.example.org/x.box",
-                         "https://boxes.example.org/lab/demo/1.0.0/libvirt/amd64/", datetime.now(timezone.utc), "lab")
+                         "https://boxes.example.org/lab/demo/1.0.0/libvirt/amd64/", datetime.now(UTC), "lab")
     cff = tmp_path / "CITATION.cff"
     cff.write_text(citation_cff(facts, doi="10.5281/zenodo.123456"))
     subprocess.run(["check-jsonschema", "--builtin-schema", "vendor.citation-file-format", str(cff)], check=True,

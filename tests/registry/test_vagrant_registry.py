@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from tests.registry.conftest import make_box
-from tests.registry.helpers import boxes_in, gaev, vagrant
+from tests.registry.helpers import boxes_in, gaev, make_box, vagrant
 from tests.registry.servers import static_server
 from tests.toolcheck import need_tool
 

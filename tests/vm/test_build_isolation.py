@@ -107,7 +107,7 @@ def test_same_named_project_directories_build_at_once(vagrant_environ, tmp_path,
     # Both VMs run at the same time, each under its own name, each recorded by its job.
     wait_for("both domains running", lambda: all(
         libvirt.virsh("domstate", n, check=False).stdout.strip() == "running" for n in names), 1500)
-    for job, name in zip(started, names):
+    for job, name in zip(started, names, strict=True):
         recorded = wait_for(f"job {job.id}'s machine", lambda j=job: (jobs.load_job(j.id).machine or {}).get("id"), 300)
         assert libvirt.virsh("domuuid", name).stdout.strip() == recorded
         assert jobs.load_job(job.id).machine["name"] == name

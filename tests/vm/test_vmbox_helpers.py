@@ -4,6 +4,7 @@ plugin detection and the cache key."""
 from __future__ import annotations
 
 import os
+import pathlib
 import subprocess
 import sys
 import textwrap
@@ -58,7 +59,8 @@ def test_run_kills_the_whole_group_on_timeout(tmp_path):
     deadline = time.monotonic() + 10
     while os.path.exists(f"/proc/{child}") and time.monotonic() < deadline:
         time.sleep(0.1)
-    state = open(f"/proc/{child}/stat").read().split()[2] if os.path.exists(f"/proc/{child}") else "gone"
+    stat = pathlib.Path(f"/proc/{child}/stat")
+    state = stat.read_text().split()[2] if stat.exists() else "gone"
     assert state in ("gone", "Z")
 
 

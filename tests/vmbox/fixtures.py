@@ -18,8 +18,7 @@ from tests.toolcheck import need, need_tool
 
 from . import box, libvirt
 from .procs import wait_gone
-from .vagrant_env import (VAGRANT_ENV, VagrantProject, add_box, project_name,
-                          remove_stale_dirs, traversable_dir)
+from .vagrant_env import VAGRANT_ENV, VagrantProject, add_box, project_name, remove_stale_dirs, traversable_dir
 
 __all__ = ["libvirt_ready", "debian_box_file", "vagrant_home", "vagrant_environ", "vagrant_project",
            "assert_no_leftovers", "VagrantHome"]

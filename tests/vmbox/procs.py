@@ -56,7 +56,7 @@ def run(
     with open(log, "ab") as out:
         out.write(f"\n$ {' '.join(cmd)}\n".encode())
         out.flush()
-        sink = open(output, "wb") if output else out
+        sink = open(output, "wb") if output else out  # noqa: SIM115 - closed in the finally below
         try:
             status = _wait(cmd, sink, cwd, full_env, timeout)
         finally:
