@@ -6,9 +6,28 @@ import re
 
 from gaev_tui import names
 from gaev_tui.catalog.model import (
-    APP_KINDS, BASE_URL_FORMATS, BASE_URL_VALUES, COMMUNICATORS, HOST_OSES, INSTALL_KINDS, OS_FAMILIES,
-    PACKAGE_CATEGORIES, App, AppOption, AptRepo, BaseUrl, BoxRef, Catalog, Iso, OsEntry, PackageSet,
-    PackerPlugin, Port, Provider, Provisioning, RLibraries,
+    APP_KINDS,
+    BASE_URL_FORMATS,
+    BASE_URL_VALUES,
+    COMMUNICATORS,
+    HOST_OSES,
+    INSTALL_KINDS,
+    OS_FAMILIES,
+    PACKAGE_CATEGORIES,
+    App,
+    AppOption,
+    AptRepo,
+    BaseUrl,
+    BoxRef,
+    Catalog,
+    Iso,
+    OsEntry,
+    PackageSet,
+    PackerPlugin,
+    Port,
+    Provider,
+    Provisioning,
+    RLibraries,
 )
 from gaev_tui.fields import Fields
 from gaev_tui.yamlsrc import Document

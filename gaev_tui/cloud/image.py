@@ -17,9 +17,9 @@ import os
 import re
 import subprocess
 import tarfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from gaev_tui import tools
 from gaev_tui.boxbuild.checksum import sha256_file

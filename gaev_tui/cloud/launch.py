@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from openstack import exceptions as os_exc
 
@@ -123,7 +123,7 @@ def up(conn, plan: Plan, step: Step, cancel: threading.Event | None = None,
         try:
             cleanup(conn, created, step, image=True)
             record.drop(plan.server)
-        except Exception as also:  # keep the record: 'gaev cloud down' can finish the job
+        except Exception as also:  # noqa: BLE001 - keep the record: 'gaev cloud down' can finish the job
             step(f"clean-up incomplete ({also}); run 'gaev cloud down {plan.server}'")
         if isinstance(error, os_exc.HttpException):
             raise GaevError(f"the cloud refused: {_http_message(error)}") from None

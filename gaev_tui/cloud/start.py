@@ -17,8 +17,8 @@ from gaev_tui.catalog import load_catalog
 from gaev_tui.cloud import connect as clouds
 from gaev_tui.cloud import flavors, launch, record
 from gaev_tui.cloud.image import check_flat, export_image, qemu_info
-from gaev_tui.cloud.userdata import fill_user_data, public_key_line
 from gaev_tui.errors import EXIT_OK, InputError
+from gaev_tui.render.userdata import fill_user_data, public_key_line
 
 DEFAULT_KEYS = ("~/.ssh/id_ed25519.pub", "~/.ssh/id_ecdsa.pub", "~/.ssh/id_rsa.pub")
 MAX_KEY_FILE = 16 << 10

@@ -15,11 +15,19 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from gaev_tui import names, yamlsrc
 from gaev_tui.catalog import Catalog, load_catalog
+from gaev_tui.envspec.model import (
+    SPEC_KEYS,
+    TARGETS,
+    BaseBox,
+    ForwardedPort,
+    Network,
+    Packages,
+    Resources,
+    SharedFolder,
+    Spec,
+)
 from gaev_tui.errors import InputError
 from gaev_tui.fields import Fields
-from gaev_tui.envspec.model import (
-    SPEC_KEYS, TARGETS, BaseBox, ForwardedPort, Network, Packages, Resources, SharedFolder, Spec,
-)
 from gaev_tui.yamlsrc import Document
 
 _BOX_VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")

@@ -14,10 +14,10 @@ import yaml
 
 from gaev_tui.catalog import Catalog
 from gaev_tui.catalog.model import App
-from gaev_tui.cloud.userdata import cloud_apps
 from gaev_tui.envspec import Spec
 from gaev_tui.envspec.dump import _Dumper
 from gaev_tui.errors import GaevError
+from gaev_tui.render.userdata import cloud_apps
 from gaev_tui.templating import static_tree
 
 MANIFEST_PATH = "/var/lib/gaev/manifest.json"

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from gaev_tui import __version__
 from gaev_tui.catalog import Catalog
-from gaev_tui.cloud.userdata import project_user_data
 from gaev_tui.envspec import Spec, dump_spec
 from gaev_tui.envspec.advice import VAGRANT_DISK_PROVIDERS, DiskPlan, disk_plan
 from gaev_tui.escape import ruby
 from gaev_tui.packer.render import render_packer
 from gaev_tui.render import ansible
 from gaev_tui.render.lockfile import LOCK_FILE, checksums
+from gaev_tui.render.userdata import project_user_data
 from gaev_tui.templating import render, static_tree
 
 

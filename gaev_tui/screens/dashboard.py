@@ -17,15 +17,15 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from gaev_tui import confine
 from gaev_tui.boxbuild import jobs
 from gaev_tui.boxbuild.follow import OVER, JobFollower, Update
 from gaev_tui.boxbuild.jobs import Job
 from gaev_tui.boxbuild.project import BuildProject
 from gaev_tui.boxbuild.sources import Sources
-from gaev_tui import confine
-from gaev_tui.screens.share import ShareScreen
 from gaev_tui.screens.confirm_cancel import ConfirmCancelScreen
 from gaev_tui.screens.preflight import start_build
+from gaev_tui.screens.share import ShareScreen
 from gaev_tui.widgets.dashboard.disk_pane import DiskPane
 from gaev_tui.widgets.dashboard.job_title import JobTitle
 from gaev_tui.widgets.dashboard.log_pane import BuildLog, LogPane

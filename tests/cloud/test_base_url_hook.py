@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from gaev_tui.catalog import load_catalog
-from gaev_tui.cloud.userdata import cloud_apps
 from gaev_tui.envspec import parse_spec_text
+from gaev_tui.render.userdata import cloud_apps
 from gaev_tui.templating import static_tree
 
 HOOK = static_tree("ansible", "roles")["cloud_ready/files/gaev-base-url"]

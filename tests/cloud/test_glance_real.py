@@ -14,7 +14,6 @@ from gaev_tui.boxbuild.checksum import sha256_file
 from gaev_tui.cloud import connect, launch, record
 from gaev_tui.cloud.image import check_flat, qemu_info
 from gaev_tui.errors import GaevError
-from tests.cloud.glance import glance  # noqa: F401  (fixture)
 from tests.toolcheck import need_tool
 
 pytestmark = pytest.mark.tools

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 import yaml
 
-from gaev_tui.cloud.userdata import LAUNCH_FILE, NOVA_USER_DATA_LIMIT, fill_user_data, public_key_line
 from gaev_tui.errors import InputError
+from gaev_tui.render.userdata import LAUNCH_FILE, NOVA_USER_DATA_LIMIT, fill_user_data, public_key_line
 from tests.cloud.helpers import cloud_project, ssh_key
 from tests.toolcheck import need_tool
 

@@ -14,8 +14,8 @@ from textual.widgets import Input, Log, Static
 from gaev_tui.boxbuild.checksum import sha256_file
 from tests.cloud import recorded
 from tests.cloud.helpers import cloud_project, ssh_key
+from tests.pilot import wait_for
 from tests.toolcheck import need_tool
-from tests.tui.test_share import wait_until
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ async def test_cloud_screen_launches_and_shows_the_url(make, flow, tmp_path):
         flow.server_states = [{"status": "BUILD", "progress": 30}, recorded.ACTIVE]
         await pilot.press("ctrl+l")
         result = screen.query_one("#cloud-result", Static)
-        await wait_until(pilot, lambda: "URL:" in str(result.render()), "the URL")
+        await wait_for(pilot, lambda: "URL:" in str(result.render()), what="the URL")
         assert "URL:  http://10.0.0.5/" in str(result.render())
         steps = "\n".join(screen.query_one("#cloud-steps", Log).lines)
         assert "server: BUILD, 30%" in steps and "server: ACTIVE, 100%" in steps and "->m1.small" in steps.replace(" ", "")
@@ -68,10 +68,10 @@ async def test_cloud_screen_cancel_deletes_what_was_created(make, flow, tmp_path
         flow.server_states = [{"status": "BUILD"}]  # never becomes ACTIVE
         await pilot.press("ctrl+l")
         steps = screen.query_one("#cloud-steps", Log)
-        await wait_until(pilot, lambda: any("server: BUILD" in line for line in steps.lines), "the build")
+        await wait_for(pilot, lambda: any("server: BUILD" in line for line in steps.lines), what="the build")
         await pilot.click("#cloud-cancel")
         error = screen.query_one("#cloud-error", Static)
-        await wait_until(pilot, lambda: "Not launched" in str(error.render()), "the cancel", seconds=120)
+        await wait_for(pilot, lambda: "Not launched" in str(error.render()), what="the cancel", timeout=120)
         assert "cancelled" in str(error.render())
         assert f"DELETE /v2.1/servers/{flow.server_id}" in flow.calls and "DELETE /v2.0/security-groups/sg-1" in flow.calls
 
@@ -86,7 +86,7 @@ async def test_cloud_screen_bad_key_is_one_message_and_nothing_created(make, flo
         screen.query_one("#cloud-key", Input).value = str(tmp_path / "absent.pub")
         await pilot.press("ctrl+l")
         error = screen.query_one("#cloud-error", Static)
-        await wait_until(pilot, lambda: "Not launched" in str(error.render()), "the error")
+        await wait_for(pilot, lambda: "Not launched" in str(error.render()), what="the error")
         assert "absent.pub: no such file" in str(error.render())
         assert [c for c in flow.calls if not c.startswith("GET")] == []
 

@@ -55,7 +55,6 @@ async def test_a_build_stopped_by_the_preflight_says_why_there_is_no_log_and_mea
         assert "c" not in footer_keys(screen)
 
 
-@sync
 async def test_share_is_offered_once_the_box_is_built():
     from textual.widgets import Input
 

@@ -7,15 +7,8 @@ import json
 
 from textual.widgets import Input, Static
 
+from tests.pilot import wait_for
 from tests.registry.helpers import gaev, make_box
-
-
-async def wait_until(pilot, condition, what: str, seconds: float = 60) -> None:
-    for _ in range(int(seconds * 10)):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_share_publishes_with_progress_and_shows_the_citation(make, tmp_path):
@@ -32,7 +25,7 @@ async def test_share_publishes_with_progress_and_shows_the_citation(make, tmp_pa
         screen.query_one("#share-version", Input).value = "1.2.0"
         await pilot.press("ctrl+s")
         result = screen.query_one("#share-result", Static)
-        await wait_until(pilot, lambda: "Published" in str(result.render()), "the result")
+        await wait_for(pilot, lambda: "Published" in str(result.render()), what="the result")
         text = str(result.render())
         meta = json.loads((registry / "lab/demo/metadata.json").read_text())
         sha = meta["versions"][0]["providers"][0]["checksum"]
@@ -51,6 +44,6 @@ async def test_share_says_why_it_did_not_publish(make, tmp_path):
         screen.query_one("#share-registry", Input).value = str(tmp_path / "not-a-registry")
         await pilot.press("ctrl+s")
         error = screen.query_one("#share-error", Static)
-        await wait_until(pilot, lambda: "Not published" in str(error.render()), "the error")
+        await wait_for(pilot, lambda: "Not published" in str(error.render()), what="the error")
         assert "is not a GAEV box registry" in str(error.render())
         assert not (tmp_path / "not-a-registry").exists()

@@ -26,8 +26,8 @@ import pytest
 from filelock import FileLock
 
 from gaev_tui.cli.main import main
-from gaev_tui.cloud.userdata import fill_user_data, project_user_data, public_key_line
 from gaev_tui.envspec import parse_spec_text
+from gaev_tui.render.userdata import fill_user_data, project_user_data, public_key_line
 from gaev_tui.templating import static_tree
 from tests.cloud.helpers import ssh_key
 from tests.toolcheck import need_tool
