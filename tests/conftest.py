@@ -58,6 +58,20 @@ def catalog():
 
 
 @pytest.fixture
+def make(catalog):
+    """``make(**kwargs)`` -> the wizard app on the test catalogue and fixed host facts."""
+    from gaev_tui.app import make_app  # the UI: only for the tests that ask for it
+    from tests.pilot import FACTS
+
+    def factory(**kwargs):
+        kwargs.setdefault("catalog", catalog)
+        kwargs.setdefault("probe", lambda: FACTS)
+        return make_app(**kwargs)
+
+    return factory
+
+
+@pytest.fixture
 def fake_project(tmp_path, monkeypatch) -> FakeProject:
     """A project in ``tmp_path/proj`` built with the fake vagrant (tests/fakes/vagrant.py)."""
     install_fake_tool(tmp_path, monkeypatch, "vagrant", FAKE_VAGRANT)

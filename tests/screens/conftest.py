@@ -1,12 +1,10 @@
-"""Fixtures for the screens' tests: the wizard on the test catalogue and fixed host facts,
-no blinking, projects written under a throw-away current directory."""
+"""Fixtures for the screens' tests: no blinking, projects written under a throw-away
+current directory (the wizard app itself: ``make`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, TextArea
-
-from tests.pilot import FACTS
 
 
 @pytest.fixture(autouse=True)
@@ -22,15 +20,3 @@ def in_tmp_cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
-
-@pytest.fixture
-def make(catalog):
-    """``make(**kwargs)`` -> the wizard app on the test catalogue and fixed host facts."""
-    from gaev_tui.app import make_app
-
-    def factory(**kwargs):
-        kwargs.setdefault("catalog", catalog)
-        kwargs.setdefault("probe", lambda: FACTS)
-        return make_app(**kwargs)
-
-    return factory
