@@ -4,12 +4,11 @@ file. Used by ``gaev get`` and ``gaev registry rebuild``."""
 
 from __future__ import annotations
 
-import os
-import stat
 import urllib.parse
 import urllib.request
 
 from gaev_tui.errors import GaevError, InputError
+from gaev_tui.fsutil import read_regular
 from gaev_tui.registry import metadata
 
 TIMEOUT_S = 20
@@ -23,15 +22,12 @@ class Unreachable(GaevError):
 def fetch(url: str, limit: int = MAX_FILE) -> bytes:
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme == "file":
-        path = urllib.parse.unquote(parsed.path)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        except OSError as exc:
+            data = read_regular(urllib.parse.unquote(parsed.path), limit)
+        except FileNotFoundError as exc:
             raise Unreachable(f"{url}: {exc.strerror}") from None
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise InputError(f"{url}: not a regular file")
-            data = handle.read(limit + 1)
+        except (OSError, ValueError) as exc:  # a FIFO or device, too big, unreadable
+            raise InputError(f"{url}: {exc}") from None
     elif parsed.scheme in ("http", "https"):
         try:
             with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp:  # noqa: S310 - scheme checked

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from gaev_tui.errors import GaevError, InputError
+from gaev_tui.fsutil import read_regular
 
 CHUNK = 8 * 1024 * 1024
 STALE_PART_S = 15 * 60  # a partial copy untouched this long belongs to a dead publisher
@@ -86,15 +86,11 @@ class DirStore:
         """The file's bytes and a version token (its sha256), or None if absent."""
         path = self._path(key)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+            data = read_regular(path, limit)
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StoreError(f"cannot read {path}: {exc.strerror}") from None
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise StoreError(f"{path} is not a regular file")
-            data = handle.read(limit + 1)
+        except (OSError, ValueError) as exc:  # a FIFO or device, too big, unreadable
+            raise StoreError(f"cannot read {path}: {exc}") from None
         return data, hashlib.sha256(data).hexdigest()
 
     def size(self, key: str) -> int | None:

@@ -5,7 +5,6 @@ loads the wizard, a walk by key presses writes a project inside ``--projects`` t
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import chromium
 from tests.registry.servers import free_port
-from tests.toolcheck import need, need_tool
+from tests.toolcheck import need
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,22 +51,8 @@ def server(tmp_path):
 
 @pytest.fixture
 def browser():
-    need_tool("chromium")
-    driver_path = need_tool("chromedriver")["chromedriver"]
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        need("selenium is not installed (pip install selenium)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1200,800"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 class Terminal:

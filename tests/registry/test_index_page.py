@@ -5,33 +5,18 @@ application and installed package; a box page shows its versions and the command
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
+from tests.browser import chromium
 from tests.registry.helpers import ROOT, gaev, make_box
 from tests.registry.servers import static_server
-from tests.toolcheck import need, need_tool
 
 
 @pytest.fixture(scope="module")
 def browser():
-    need_tool("chromium")
-    driver_path = need_tool("chromedriver")["chromedriver"]
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        need("selenium is not installed (pip install selenium)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
