@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 
@@ -49,7 +50,8 @@ def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project,
     generated = gaev("generate", str(spec), "-o", str(project), "--force", timeout=60)
     assert generated.returncode == 0, generated.stderr
 
-    built = gaev("build", str(project), "--yes", timeout=3000)
+    report = project.parent / "junit.xml"
+    built = gaev("build", str(project), "--yes", "--ci", "--junit", str(report), timeout=3000)
     output = built.stdout + built.stderr
     assert built.returncode == 0, output[-4000:]
     # Headless output: each line prefixed by its stage, in pipeline order.
@@ -80,3 +82,40 @@ def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project,
     assert_no_leftovers(str(project), vagrant_project.prefix, vm)
     recorded = [b for b in records.load()[0]["built"] if b["name"] == "cli-e2e"]
     assert recorded and recorded[0]["checksum"] == digest
+
+    # The CI's view of the same build: one JUnit case per stage, all passed.
+    from junitparser import JUnitXml
+
+    cases = [(case.name.split(":")[0], list(case.result)) for suite in JUnitXml.fromfile(str(report)) for case in suite]
+    assert [name for name, _ in cases] == ["up", "manifest", "package", "checksum", "destroy"]
+    assert all(result == [] for _, result in cases), cases
+    share_the_built_box(project, project.parent, vagrant_environ)
+
+
+def share_the_built_box(project, tmp, vagrant_environ) -> None:
+    """The box gaev build made, published to a directory registry and to a real S3 server
+    (SeaweedFS), then added from each by the real Vagrant, checksum verified."""
+    from tests.registry.helpers import boxes_in, vagrant
+    from tests.registry.servers import seaweed_s3
+
+    weed = need_tool("weed")["weed"]
+    registry = tmp / "registry"
+    assert gaev("registry", "init", str(registry), "--org", "lab", timeout=60).returncode == 0
+    published = gaev("publish", str(project), "--to", str(registry), "--json", timeout=600)
+    assert published.returncode == 0, published.stderr
+    home = tmp / "consumer.d"
+    vagrant(home, "box", "add", json.loads(published.stdout)["metadata_url"])
+    assert ("lab/cli-e2e", "1.0.0", "libvirt") in boxes_in(home)
+    (tmp / "s3").mkdir()
+    with seaweed_s3(weed, tmp / "s3") as endpoint:
+        env = {"AWS_ENDPOINT_URL_S3": endpoint, "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t",
+               "AWS_DEFAULT_REGION": "us-east-1"}
+        run = dict(os.environ, **env)
+        for args in (["registry", "init", "s3://boxes/lab", "--url", f"{endpoint}/boxes/lab", "--org", "lab"],
+                     ["publish", str(project), "--to", "s3://boxes/lab", "--json"]):
+            done = subprocess.run([sys.executable, "-m", "gaev_tui", *args], capture_output=True, text=True,
+                                  timeout=600, env=run)
+            assert done.returncode == 0, done.stderr
+        other = tmp / "s3-consumer.d"
+        vagrant(other, "box", "add", json.loads(done.stdout)["metadata_url"])
+        assert ("lab/cli-e2e", "1.0.0", "libvirt") in boxes_in(other)
