@@ -14,8 +14,9 @@ from gaev_tui import confine
 from gaev_tui.widgets.tool_list import ToolList
 
 # A browser session (gaev serve) gets the wizard only: nothing that runs or removes things
-# on the server (builds, the server's box cache, publishing its boxes).
-SERVER_ONLY = ("boxes", "builds", "share")
+# on the server (builds, the server's box cache, publishing its boxes, launching servers
+# with the server's cloud credentials).
+SERVER_ONLY = ("boxes", "builds", "share", "cloud")
 
 MENU = (
     ("new", "New environment", "n"),
@@ -82,6 +83,8 @@ class HomeScreen(Screen):
         self.app.push_screen(ShareScreen())
 
     def action_cloud(self) -> None:
+        if self.app._refused_in_browser():
+            return
         from gaev_tui.screens.cloud import CloudScreen
 
         self.app.push_screen(CloudScreen())

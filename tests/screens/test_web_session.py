@@ -36,7 +36,7 @@ async def test_home_offers_only_the_wizard_and_open_stays_inside(make, tmp_path,
         await pilot.pause()
         menu = app.screen.query_one("#home-menu", OptionList)
         assert [menu.get_option_at_index(i).id for i in range(menu.option_count)] == ["new", "open", "quit"]
-        for key in ("c", "b", "s"):
+        for key in ("c", "b", "s", "l"):
             await pilot.press(key)
             await pilot.pause()
             assert type(app.screen).__name__ == "HomeScreen"
