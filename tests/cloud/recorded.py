@@ -9,6 +9,7 @@ the flow (what was created, in which order, and what was deleted).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
@@ -185,3 +186,17 @@ def image_doc(sha256: str) -> dict:
 
 ACTIVE = {"status": "ACTIVE", "progress": 100,
           "addresses": {"private": [{"version": 4, "addr": "10.0.0.5", "OS-EXT-IPS:type": "fixed"}]}}
+
+
+@contextlib.contextmanager
+def replayed(directory: Path, monkeypatch):
+    """The recorded flow installed for one test: clouds.yaml, openstacksdk's own
+    ConnectionFixture and requests-mock, torn down afterwards."""
+    write_clouds_yaml(directory, monkeypatch)
+    fixture = ConnectionFixture()
+    fixture.setUp()
+    try:
+        with requests_mock.Mocker() as mock:
+            yield install(mock, fixture)
+    finally:
+        fixture.cleanUp()

@@ -8,8 +8,6 @@ import json
 import subprocess
 
 import pytest
-import requests_mock
-from openstack.fixture.connection import ConnectionFixture
 
 from gaev_tui.boxbuild.checksum import sha256_file
 from gaev_tui.cli.main import main
@@ -20,12 +18,8 @@ from tests.toolcheck import need_tool
 
 @pytest.fixture
 def flow(tmp_path, monkeypatch):
-    recorded.write_clouds_yaml(tmp_path, monkeypatch)
-    fixture = ConnectionFixture()
-    fixture.setUp()
-    with requests_mock.Mocker() as mock:
-        yield recorded.install(mock, fixture)
-    fixture.cleanUp()
+    with recorded.replayed(tmp_path, monkeypatch) as replay:
+        yield replay
 
 
 def qcow2(path, size):

@@ -8,8 +8,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-import requests_mock
-from openstack.fixture.connection import ConnectionFixture
 
 from gaev_tui.cloud import connect, launch, record
 from gaev_tui.errors import GaevError
@@ -20,14 +18,9 @@ SHA = "ab" * 32
 
 @pytest.fixture
 def flow(tmp_path, monkeypatch):
-    recorded.write_clouds_yaml(tmp_path, monkeypatch)
-    fixture = ConnectionFixture()
-    fixture.setUp()
-    with requests_mock.Mocker() as mock:
-        flow = recorded.install(mock, fixture)
-        flow.image_sha256 = SHA
-        yield flow
-    fixture.cleanUp()
+    with recorded.replayed(tmp_path, monkeypatch) as replay:
+        replay.image_sha256 = SHA
+        yield replay
 
 
 def plan(**changes) -> launch.Plan:

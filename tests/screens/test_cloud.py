@@ -7,8 +7,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-import requests_mock
-from openstack.fixture.connection import ConnectionFixture
 from textual.widgets import Input, Log, Static
 
 from gaev_tui.boxbuild.checksum import sha256_file
@@ -20,12 +18,8 @@ from tests.toolcheck import need_tool
 
 @pytest.fixture
 def flow(tmp_path, monkeypatch):
-    recorded.write_clouds_yaml(tmp_path, monkeypatch)
-    fixture = ConnectionFixture()
-    fixture.setUp()
-    with requests_mock.Mocker() as mock:
-        yield recorded.install(mock, fixture)
-    fixture.cleanUp()
+    with recorded.replayed(tmp_path, monkeypatch) as replay:
+        yield replay
 
 
 def fill(screen, project, key, image_dir):
