@@ -10,8 +10,6 @@ Debian 12 box under QEMU software emulation. Marker ``vm`` (minutes each).
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from gaev_tui.boxbuild import jobs
 from gaev_tui.boxbuild.machine import provider_name
 from tests.toolcheck import need_tool
 from tests.vmbox import libvirt
-from tests.vmbox.fixtures import assert_no_leftovers
+from tests.vmbox.fixtures import assert_no_leftovers, gaev
 
 pytestmark = pytest.mark.vm
 
@@ -34,10 +32,6 @@ base_box: {{name: {box}, version: "{version}"}}
 resources: {{cpus: 1, memory_mb: 768}}
 """
 
-
-def gaev(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gaev_tui", *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 def generate(directory: Path, name: str, environ) -> None:

@@ -16,7 +16,7 @@ import pytest
 from gaev_tui.boxbuild.machine import provider_name
 from gaev_tui.boxcache import records
 from tests.toolcheck import need_tool
-from tests.vmbox.fixtures import assert_no_leftovers
+from tests.vmbox.fixtures import assert_no_leftovers, gaev
 
 pytestmark = pytest.mark.vm
 
@@ -32,9 +32,6 @@ packages:
   python: [six==1.16.0]
 """
 
-
-def gaev(*args: str, timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gaev_tui", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def test_gaev_build_packages_a_provisioned_box(vagrant_environ, vagrant_project, monkeypatch):

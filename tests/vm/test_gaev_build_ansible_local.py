@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
 from gaev_tui.catalog import load_catalog
 from tests.toolcheck import need_tool
-from tests.vmbox.fixtures import assert_no_leftovers
+from tests.vmbox.fixtures import assert_no_leftovers, gaev
 
 pytestmark = pytest.mark.vm
 
@@ -31,9 +30,6 @@ packages:
   apt: [jq]
 """
 
-
-def gaev(*args: str, timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gaev_tui", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def test_default_path_installs_the_pinned_ansible_in_the_guest(vagrant_environ, vagrant_project, monkeypatch):

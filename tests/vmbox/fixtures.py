@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,3 +123,9 @@ def assert_no_leftovers(*markers: str, timeout: float = 30.0) -> None:
     """
     left = wait_gone(*markers, timeout=timeout)
     assert not left, f"processes left behind: {left}"
+
+
+def gaev(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``gaev ARGS`` as a user runs it, in its own process (no terminal, no input)."""
+    return subprocess.run([sys.executable, "-m", "gaev_tui", *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
