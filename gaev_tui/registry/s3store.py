@@ -79,10 +79,6 @@ class S3Store:
         except BotoCoreError as exc:
             raise StoreError(f"{self}: {what}: {exc}") from None
 
-    def exists(self) -> bool:
-        self._call("head bucket", self.client.head_bucket, Bucket=self.bucket)
-        return True
-
     def create(self) -> None:
         try:
             self._call("head bucket", self.client.head_bucket, Bucket=self.bucket)

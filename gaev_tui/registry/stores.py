@@ -76,9 +76,6 @@ class DirStore:
             raise StoreError(f"{path} leads outside the registry {self.root}; refusing")
         return path
 
-    def exists(self) -> bool:
-        return self.root.is_dir()
-
     def create(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
 
