@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import RadioSet, Static
 
 from gaev_tui import names
+from gaev_tui.envspec.model import built_box_name
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
 from gaev_tui.widgets.ticks import CHOOSE_HINT, ChoiceButton, ChoiceSet
@@ -78,7 +79,7 @@ catalogue has the installer for this OS and Packer can build for this provider.
         name = self.query_one("#f-box-name", Field)
         name.input.disabled = choice not in (CUSTOM, PACKER)
         name.query_one(".field-label").update("Name for the built box" if choice == PACKER else "Box name")
-        name.show_hint(f"blank: gaev/{self.state.name}-base" if choice == PACKER else "")
+        name.show_hint(f"blank: {built_box_name(self.state.name)}" if choice == PACKER else "")
         version = self.query_one("#f-box-version", Field).input
         version.disabled = choice == PACKER
         default = self.boxes[0] if self.boxes else None
