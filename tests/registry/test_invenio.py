@@ -156,3 +156,26 @@ def test_the_token_never_reaches_output_or_files(service, registry, tmp_path, is
                 assert service.token.encode() not in path.read_bytes(), path
     deposited = b"".join(f["data"] for files in service.files.values() for f in files.values())
     assert service.token.encode() not in deposited
+
+
+def test_on_s3_a_failing_service_leaves_the_bucket_as_it_was(service, s3_env, tmp_path):
+    import boto3
+
+    where = "s3://doi-reg/reg"
+    gaev("registry", "init", where, "--url", f"{s3_env}/doi-reg/reg", "--org", "lab")
+    client = boto3.client("s3")
+
+    def objects() -> dict[str, str]:
+        return {o["Key"]: o["ETag"] for o in client.list_objects_v2(Bucket="doi-reg").get("Contents", [])}
+
+    before = objects()
+    service.fail["publish"] = (503, {"status": 503, "message": "Service unavailable"})
+    done = gaev("publish", str(make_box(tmp_path / "a.box")), "--to", where, "--name", "lab/demo", "--doi",
+                "--json", env=env(service), check=False)
+    assert done.returncode == 1 and "HTTP 503: Service unavailable" in done.stderr
+    assert objects() == before and service.drafts == {}
+    del service.fail["publish"]
+    out = json.loads(gaev("publish", str(tmp_path / "a.box"), "--to", where, "--name", "lab/demo", "--doi",
+                          "--json", env=env(service)).stdout)
+    meta = json.loads(client.get_object(Bucket="doi-reg", Key="reg/lab/demo/metadata.json")["Body"].read())
+    assert meta["versions"][0]["providers"][0]["doi"] == out["doi"]
