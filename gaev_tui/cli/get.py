@@ -17,6 +17,8 @@ def register(subparsers) -> None:
     p.add_argument("--version", help="default: the newest")
     p.add_argument("--provider", help="which provider's box, when the version has several (default: any)")
     p.add_argument("--architecture", help="default: the box's default architecture")
+    p.add_argument("--cpus", type=int, metavar="N", help="default: the published spec's")
+    p.add_argument("--memory", type=int, metavar="MB", help="default: the published spec's")
     p.add_argument("-o", "--output", type=Path, help="project directory (default: BOX)")
     p.add_argument("--no-add", action="store_true", help="only write the project (vagrant up adds the box)")
     p.set_defaults(func=run)
@@ -29,7 +31,7 @@ def run(args) -> int:
     chosen = get.choose(args.ref, sources.load(), args.version, args.provider, args.architecture)
     dest = args.output or Path(chosen.name.split("/")[1])
     catalog = load_catalog()
-    settings = get.published_settings(chosen, catalog)
+    settings = get.published_settings(chosen, catalog, args.cpus, args.memory)
     files = get.project_files(chosen, settings, catalog)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         get.write_new_project(files, dest)  # raises the one-line refusal before any download

@@ -13,9 +13,9 @@ from pathlib import Path, PurePosixPath
 
 from gaev_tui import tools
 from gaev_tui.catalog import Catalog
-from gaev_tui.envspec import Spec, parse_spec_text
+from gaev_tui.envspec import Spec, parse_spec_text, required_memory_mb
 from gaev_tui.envspec.advice import DiskPlan
-from gaev_tui.envspec.model import SharedFolder
+from gaev_tui.envspec.model import CPUS_RANGE, MEMORY_MB_RANGE, SharedFolder
 from gaev_tui.errors import GaevError, InputError
 from gaev_tui.registry import remote
 from gaev_tui.render.project import machine_context, reach_lines
@@ -75,10 +75,35 @@ class Settings:
     notes: tuple[str, ...] = ()  # what was left out, and why
 
 
-def published_settings(chosen: Chosen, catalog: Catalog) -> Settings:
-    """The published spec, checked here, fitted to the box chosen (its provider) and to
-    this computer (only shared folders inside the project: another computer's paths mean
-    nothing here, and Vagrant would create them)."""
+def published_settings(chosen: Chosen, catalog: Catalog, cpus: int | None = None,
+                       memory_mb: int | None = None) -> Settings:
+    """The published spec, checked here, fitted to the box chosen (its provider), to this
+    computer (only shared folders inside the project: another computer's paths mean
+    nothing here, and Vagrant would create them) and to the CPUs and memory asked."""
+    settings = _fitted(chosen, catalog)
+    if cpus is None and memory_mb is None:
+        return settings
+    if settings.spec is None:
+        raise InputError(f"--cpus/--memory: {chosen.name} {chosen.version} has no usable gaev.yaml "
+                         f"({settings.notes[0]}); set them in the written Vagrantfile instead")
+    spec = settings.spec
+    resources = replace(spec.resources, cpus=_within("--cpus", cpus, CPUS_RANGE, spec.resources.cpus),
+                        memory_mb=_within("--memory", memory_mb, MEMORY_MB_RANGE, spec.resources.memory_mb))
+    needed = required_memory_mb(catalog, spec.apps)
+    if resources.memory_mb < needed:
+        raise InputError(f"--memory {resources.memory_mb}: the box's applications need {needed} MB")
+    return Settings(replace(spec, resources=resources), settings.notes)
+
+
+def _within(option: str, value: int | None, bounds: tuple[int, int], default: int) -> int:
+    if value is None:
+        return default
+    if not bounds[0] <= value <= bounds[1]:
+        raise InputError(f"{option} {value}: must be between {bounds[0]} and {bounds[1]}")
+    return value
+
+
+def _fitted(chosen: Chosen, catalog: Catalog) -> Settings:
     if not chosen.spec_text:
         return Settings(None, ("the version was published without its gaev.yaml: the box runs with its own settings",))
     try:

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from gaev_tui.catalog import load_catalog
+from gaev_tui.errors import InputError
 from gaev_tui.registry import get
 from tests.registry.helpers import gaev, make_box
 from tests.toolcheck import need_tool
@@ -144,3 +145,25 @@ def test_a_spec_that_does_not_check_here_leaves_the_box_settings():
     assert settings.spec is None and "does not check here" in settings.notes[0]
     text = get.project_files(box, settings, catalog)["Vagrantfile"].decode()
     assert "config.vm.provider" not in text and "type: 'rsync'" in text  # the project dir still reaches /vagrant
+
+
+def test_cpus_and_memory_can_be_asked_within_the_spec_bounds(registry, tmp_path):
+    dest = tmp_path / "small"
+    gaev("get", "lab/getme", "--provider", "libvirt", "--cpus", "2", "--memory", "512", "-o", str(dest), "--no-add")
+    text = (dest / "Vagrantfile").read_text()
+    assert "    vm.cpus = 2\n" in text and "    vm.memory = 512\n" in text and "    vm.driver = 'qemu'\n" in text
+    for args, message in ((["--provider", "libvirt", "--memory", "100"], "--memory 100: must be between 256 and"),
+                          (["--provider", "libvirt", "--cpus", "0"], "--cpus 0: must be between 1 and 64"),
+                          (["--provider", "virtualbox", "--cpus", "2"], "has no usable gaev.yaml")):
+        done = gaev("get", "lab/getme", *args, "-o", str(tmp_path / "no"), "--no-add", check=False)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+        assert not (tmp_path / "no").exists()
+
+
+def test_memory_below_what_the_apps_need_is_refused():
+    catalog = load_catalog()
+    app = next(a for a in catalog.apps.values() if a.min_memory_mb > 256)
+    box = chosen(SPEC.replace("memory_mb: 768", f"memory_mb: {max(768, app.min_memory_mb)}")
+                 + f"apps: [{app.id}]\n")
+    with pytest.raises(InputError, match=f"--memory 256: the box's applications need {app.min_memory_mb} MB"):
+        get.published_settings(box, catalog, memory_mb=256)
