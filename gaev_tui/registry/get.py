@@ -1,6 +1,7 @@
 """``gaev get``: add a published box through ``vagrant box add`` (Vagrant verifies its
-checksum) and write a minimal project that runs it, with the forwarded ports and shared
-folders of the spec published beside it."""
+checksum) and write a minimal project that runs it with the machine settings of the spec
+published beside it: CPUs, memory, provider options (libvirt's driver, VirtualBox's gui),
+network (forwarded ports, their host_ip rule, private network) and shared folders."""
 
 from __future__ import annotations
 
