@@ -76,6 +76,7 @@ def test_the_project_takes_the_published_machine_settings(registry, tmp_path):
     assert "config.vm.synced_folder '.', '/vagrant', type: 'rsync'" in text
     readme = (dest / "README.md").read_text()
     assert "vagrant up --provider=libvirt" in readme and "http://localhost:18123/" in readme
+    assert "vagrant box remove lab/getme --box-version 1.0.0" in readme and "gaev boxes volumes" in readme
     assert f"next: cd {dest} && vagrant up --provider=libvirt" in done.stdout
     assert (dest / "gaev.published.yaml").read_bytes() == (tmp_path / "project" / "gaev.yaml").read_bytes()
 
