@@ -25,6 +25,11 @@ class BaseBox:
     build: str | None = None  # "packer": build it from the OS installer ISO
 
 
+# The bounds the spec's resources are checked against (also those of 'gaev get --cpus/--memory').
+CPUS_RANGE = (1, 64)
+MEMORY_MB_RANGE = (256, 1024 * 1024)
+
+
 @dataclass(frozen=True)
 class Resources:
     cpus: int = 2

@@ -16,6 +16,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from gaev_tui import names, yamlsrc
 from gaev_tui.catalog import Catalog, load_catalog
 from gaev_tui.envspec.model import (
+    CPUS_RANGE,
+    MEMORY_MB_RANGE,
     SPEC_KEYS,
     TARGETS,
     BaseBox,
@@ -269,8 +271,8 @@ def _resources(f: Fields, catalog: Catalog, apps: tuple[str, ...], errors: _Erro
     else:
         sub.only(("cpus", "memory_mb", "disk_gb"))
         before = len(errors.found)
-        cpus = errors.attempt(sub.number, "cpus", 1, 64, Resources.cpus)
-        memory = errors.attempt(sub.number, "memory_mb", 256, 1024 * 1024, Resources.memory_mb)
+        cpus = errors.attempt(sub.number, "cpus", *CPUS_RANGE, Resources.cpus)
+        memory = errors.attempt(sub.number, "memory_mb", *MEMORY_MB_RANGE, Resources.memory_mb)
         disk = errors.attempt(sub.number, "disk_gb", 4, 16384, None)
         if len(errors.found) > before:
             return None

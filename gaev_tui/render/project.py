@@ -150,9 +150,9 @@ def _url_path(catalog: Catalog, spec: Spec, guest: int) -> str:
     return "/"
 
 
-def access_lines(spec: Spec, catalog: Catalog) -> list[str]:
-    """How to reach what the VM serves, and the first steps (the project README's list;
-    the wizard shows it once the project is written)."""
+def reach_lines(spec: Spec, catalog: Catalog) -> list[str]:
+    """Where the VM's forwarded ports, shared folders and private address are (also in
+    the README of the project ``gaev get`` writes around a published box)."""
     lines = []
     for port in forwards(spec, catalog):
         url = f"http://localhost:{port.host}{_url_path(catalog, spec, port.guest)}"
@@ -163,6 +163,13 @@ def access_lines(spec: Spec, catalog: Catalog) -> list[str]:
         lines.append(f"Shared folder: `{folder.host}` on this machine is `{folder.guest}` in the VM.")
     if spec.network.private_network:
         lines.append("Private network address: `vagrant ssh -c 'hostname -I'` shows it.")
+    return lines
+
+
+def access_lines(spec: Spec, catalog: Catalog) -> list[str]:
+    """How to reach what the VM serves, and the first steps (the project README's list;
+    the wizard shows it once the project is written)."""
+    lines = reach_lines(spec, catalog)
     for app in (catalog.apps[app_id] for app_id in spec.apps):
         if app.kind == "tljh":
             admin = app.settings.get("admin_user", "admin")
@@ -196,6 +203,14 @@ def _notes(spec: Spec, catalog: Catalog) -> list[str]:
     return notes
 
 
+def machine_context(spec: Spec, catalog: Catalog, disk: DiskPlan) -> dict[str, object]:
+    """What templates/vagrant/machine.j2 needs: the machine's settings from the spec, for the
+    generated project and for the project ``gaev get`` writes around a published box."""
+    return dict(spec=spec, windows=catalog.oses[spec.os].family == "windows", rsync=spec.provider == "libvirt",
+                forwards=forwards(spec, catalog), provider_lines=_provider_lines(spec, disk),
+                hub_admin=_hub_admin(spec, catalog))
+
+
 def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
     """Every file of the project for ``spec``, keyed by its path relative to the project."""
     os_entry, provider = catalog.oses[spec.os], catalog.providers[spec.provider]
@@ -205,12 +220,11 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
     disk = disk_plan(spec, catalog)
     files: dict[str, str | bytes] = {}
     context = dict(
-        spec=spec, os=os_entry, provider=provider, box=box, windows=windows,
-        gaev_version=__version__, rsync=spec.provider == "libvirt", playbook=bool(roles),
-        provider_lines=_provider_lines(spec, disk), disk_line=_disk_line(spec, disk), has_ansible=bool(roles),
-        disk=disk, disk_text=_disk_text(spec, disk),
-        guest_ansible=os_entry.provisioning, forwards=forwards(spec, catalog), hub_admin=_hub_admin(spec, catalog),
-        contents=_contents(spec, catalog), access=access_lines(spec, catalog), notes=_notes(spec, catalog),
+        machine_context(spec, catalog, disk),
+        os=os_entry, provider=provider, box=box, gaev_version=__version__, playbook=bool(roles),
+        disk_line=_disk_line(spec, disk), has_ansible=bool(roles), disk=disk, disk_text=_disk_text(spec, disk),
+        guest_ansible=os_entry.provisioning, contents=_contents(spec, catalog), access=access_lines(spec, catalog),
+        notes=_notes(spec, catalog),
     )
     files["Vagrantfile"] = render("project/Vagrantfile.j2", **context)
     files["README.md"] = render("project/README.md.j2", **context)
