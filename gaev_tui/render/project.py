@@ -93,13 +93,16 @@ def _disk_text(spec: Spec, disk: DiskPlan) -> str:
 def _contents(spec: Spec, catalog: Catalog) -> list[str]:
     lines = []
     labels = {"apt": "System packages", "python": "Python packages", "r": "R packages (CRAN)",
-              "bioconductor": "Bioconductor packages", "choco": "Windows packages (Chocolatey)"}
+              "bioconductor": "Bioconductor packages", "choco": "Windows packages (Chocolatey)",
+              "brew": "Homebrew formulae and casks", "tex": "TeX Live packages (on BasicTeX)"}
     for category, label in labels.items():
         if values := getattr(spec.packages, category):
             lines.append(f"{label}: " + ", ".join(f"`{v}`" for v in values))
     provisioning = catalog.oses[spec.os].provisioning
     if (spec.packages.r or spec.packages.bioconductor) and provisioning.r_apt:
         lines.append(f"R: the current release from CRAN's repository (`{provisioning.r_apt.url}` `{provisioning.r_apt.suite}`)")
+    for item in ansible.macos_vars(spec, catalog)["gaev_macos_pkgs"] if catalog.oses[spec.os].family == "macos" else []:
+        lines.append(f"{item['name']} {item['version']} (`{item['url']}`, sha256 checked)")
     for app_id in spec.apps:
         app = catalog.apps[app_id]
         version = f" {app.version}" if app.version else ""
@@ -190,6 +193,14 @@ def _notes(spec: Spec, catalog: Catalog) -> list[str]:
         notes.append("libvirt: shared folders are copied with rsync when the VM starts; run `vagrant rsync` to copy changes again.")
     if os_entry.family == "windows":
         notes.append("Windows: Ansible runs from this machine over WinRM; it needs `pip install ansible pywinrm` (on Windows, use WSL).")
+    if os_entry.family == "macos":
+        notes.append("macOS: Ansible runs from this machine over SSH; it needs `pip install ansible` (or ansible-core and "
+                     "`ansible-galaxy collection install -r ansible/requirements.yml`). `scripts/macos-python.sh` first "
+                     "installs Apple's Command Line Tools in the VM, whose python3 Ansible uses.")
+        notes.append("macOS: shared folders are copied with rsync when the VM starts (`vagrant rsync` copies changes "
+                     "again): macOS guests have no VirtualBox or Parallels shared-folder driver GAEV can rely on.")
+        notes.append("macOS: R packages are CRAN's and Bioconductor's macOS binaries (no compiler needed); a version "
+                     "pin (`name@version`) builds from source and needs the Command Line Tools' compilers.")
     if provider.vagrant_plugin:
         notes.append(f"{provider.label} needs the Vagrant plugin `{provider.vagrant_plugin}`.")
     return notes
@@ -199,13 +210,14 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
     """Every file of the project for ``spec``, keyed by its path relative to the project."""
     os_entry, provider = catalog.oses[spec.os], catalog.providers[spec.provider]
     windows = os_entry.family == "windows"
+    macos = os_entry.family == "macos"
     roles = ansible.roles_for(spec, catalog)
     box = resolve_box(spec, catalog)
     disk = disk_plan(spec, catalog)
     files: dict[str, str | bytes] = {}
     context = dict(
         spec=spec, os=os_entry, provider=provider, box=box, windows=windows,
-        gaev_version=__version__, rsync=spec.provider == "libvirt", playbook=bool(roles),
+        gaev_version=__version__, rsync=spec.provider == "libvirt" or macos, macos=macos, playbook=bool(roles),
         provider_lines=_provider_lines(spec, disk), disk_line=_disk_line(spec, disk), has_ansible=bool(roles),
         disk=disk, disk_text=_disk_text(spec, disk),
         guest_ansible=os_entry.provisioning, forwards=forwards(spec, catalog), hub_admin=_hub_admin(spec, catalog),
@@ -215,7 +227,9 @@ def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
     files["README.md"] = render("project/README.md.j2", **context)
     files["gaev.yaml"] = dump_spec(spec)
     script = "cleanup.ps1" if windows else "cleanup.sh"
-    files[f"scripts/{script}"] = static_tree("project", "scripts")[script]
+    files[f"scripts/{script}"] = static_tree("project", "scripts")["cleanup-macos.sh" if macos else script]
+    if macos and roles:
+        files["scripts/macos-python.sh"] = static_tree("project", "scripts")["macos-python.sh"]
     if roles:
         files["ansible/playbook.yml"] = ansible.playbook_yaml(spec, catalog)
         files["ansible/vars/all.yml"] = ansible.vars_yaml(spec, catalog)
