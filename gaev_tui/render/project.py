@@ -257,7 +257,9 @@ def _lock_ansible(spec: Spec, catalog: Catalog, roles: list[str]) -> dict[str, o
     if not roles:
         return None
     if not provisioning.ansible_core:  # Windows and macOS: the host's Ansible, over WinRM/SSH
-        return {"runs_on": "host", "collections": ansible.collections_used(ansible.role_files(roles, catalog.oses[spec.os].family))}
+        collections = ansible.collections_used(ansible.role_files(roles, catalog.oses[spec.os].family))
+        pins = {name: ansible.COLLECTION_PINS[name] for name in collections if name in ansible.COLLECTION_PINS}
+        return {"runs_on": "host", "collections": collections, **({"collection_versions": pins} if pins else {})}
     return {"runs_on": "guest", "ansible_core": provisioning.ansible_core, "python": f">={provisioning.ansible_python}",
             "install": "pip into /opt/gaev/ansible (scripts/install-ansible.sh)"}
 

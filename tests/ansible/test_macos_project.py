@@ -62,7 +62,8 @@ def test_the_project_holds_the_macos_roles_and_no_linux_task(project):
     assert "/usr/sbin/installer" in (tasks / "installer.yml").read_text()
     assert "creates:" in (tasks / "installer.yml").read_text()
     lock = json.loads((project / "gaev.lock.json").read_text())
-    assert lock["ansible"] == {"runs_on": "host", "collections": ["community.general"]}
+    assert lock["ansible"] == {"runs_on": "host", "collections": ["community.general"],
+                               "collection_versions": {"community.general": COLLECTION_PINS["community.general"]}}
     assert yaml.safe_load((project / "ansible" / "requirements.yml").read_text()) == {
         "collections": [{"name": "community.general", "version": COLLECTION_PINS["community.general"]}]}
 

@@ -40,6 +40,8 @@ case "$1" in
     else echo "Default package repository (repository): $(cat "$state/repo")"; fi ;;
   info)
     if [ "$4" = name ]; then cat "$state/installed"; else sed 's/$/,70000/' "$state/installed"; fi ;;
+  update)
+    [ "$2" = --self ] && echo "update --self" >> "$state/log" ;;
   install)
     shift
     for p in "$@"; do echo "install $p" >> "$state/log"; echo "$p" >> "$state/installed"; done ;;
@@ -113,7 +115,8 @@ def test_macos_roles_install_once_and_write_the_manifest(mac_like_root, tmp_path
     assert receipt.startswith("R 4.2.3 sha256:")
     log = (root / "var/lib/gaev-test-tlmgr/log").read_text().splitlines()
     assert log[0] == "set https://ftp.math.utah.edu/pub/tex/historic/systems/texlive/2025/tlnet-final"
-    assert sorted(log[1:]) == ["install latexmk", "install titling"]  # framed was there already
+    assert log[1] == "update --self"  # before installing from the newer repository
+    assert sorted(log[2:]) == ["install latexmk", "install titling"]  # framed was there already
 
     manifest = json.loads((root / "var/lib/gaev/manifest.json").read_text())
     assert [(p["name"], p["version"]) for p in manifest["system_packages"]] == [
