@@ -23,6 +23,14 @@ _DEBIAN = re.compile(r"^[a-z0-9][a-z0-9+.-]+(=[0-9][A-Za-z0-9.+~:-]*)?$")
 _R = re.compile(r"^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9](@[0-9][0-9.-]*)?$")
 # Chocolatey ids: letters, digits, dots, hyphens, underscores; optional "@VERSION".
 _CHOCO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(@[0-9][0-9A-Za-z.-]*)?$")
+# Homebrew (docs.brew.sh Formula Cookbook, Cask Cookbook "token"): lower-case letters,
+# digits and + - _ . @ ("gcc@13", "libxml++3"); a cask is written "cask:TOKEN"; a formula
+# or cask of a third-party tap "USER/TAP/NAME". Homebrew installs only its current
+# version: a versioned formula carries the version in its name (python@3.12).
+_BREW = re.compile(r"^(cask:)?([A-Za-z0-9][A-Za-z0-9_-]*/[A-Za-z0-9][A-Za-z0-9_-]*/)?[a-z0-9][a-z0-9+._@-]*$")
+# TeX Live package names as tlmgr lists them ("latexmk", "collection-fontsrecommended",
+# "IEEEtran", "tex-gyre"): letters, digits, '.', '_', '-'.
+_TEX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # Box names on Vagrant Cloud: "org/name"; local names are free-form but sane.
 _BOX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
 # Project / box names also become VM and file names.
@@ -116,6 +124,24 @@ def choco_package(value: str) -> str | None:
     return None
 
 
+def brew_package(value: str) -> str | None:
+    if _BREW.fullmatch(value):
+        return None
+    if _BREW.fullmatch(value.lower()):
+        return f"has capitals, but Homebrew names are lower case: write '{value.lower()}'"
+    if "=" in value:
+        return ("pins a version, which Homebrew cannot: it installs its current version "
+                "(a versioned formula has the version in its name, like 'python@3.12')")
+    return ("is not a Homebrew formula or cask (lower-case letters, digits, '+', '-', '_', '.', '@', "
+            "like 'wget' or 'gcc@13'; 'cask:NAME' for a cask; 'USER/TAP/NAME' from a tap)")
+
+
+def tex_package(value: str) -> str | None:
+    if not _TEX.fullmatch(value):
+        return "is not a TeX Live package name (letters, digits, '.', '_', '-', like 'latexmk' or 'collection-fontsrecommended')"
+    return None
+
+
 def box_name(value: str) -> str | None:
     if not _BOX.fullmatch(value):
         return "is not a Vagrant box name (like 'bento/ubuntu-22.04')"
@@ -133,4 +159,6 @@ PACKAGE_CHECKS = {
     "r": r_package,
     "bioconductor": r_package,
     "choco": choco_package,
+    "brew": brew_package,
+    "tex": tex_package,
 }

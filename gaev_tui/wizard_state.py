@@ -27,7 +27,7 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "resources": ("hostname", "resources", "network", "shared_folders", "timezone", "locale"),
 }
 STEPS = tuple(STEP_FIELDS)
-CATEGORIES = ("apt", "python", "r", "bioconductor", "choco")
+CATEGORIES = ("apt", "python", "r", "bioconductor", "choco", "brew", "tex")
 WIZARD_FILE = "wizard"  # the "file" named in errors about what the user typed
 
 _PORT = re.compile(r"^\s*(\S+?)\s*:\s*(\S+?)\s*(?:/\s*(\S+))?\s*$")

@@ -46,7 +46,7 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
         out["shared_folders"] = [{"host": f.host, "guest": f.guest} for f in spec.shared_folders]
     packages = {
         category: list(values)
-        for category in ("apt", "python", "r", "bioconductor", "choco")
+        for category in ("apt", "python", "r", "bioconductor", "choco", "brew", "tex")
         if (values := getattr(spec.packages, category))
     }
     if packages:

@@ -79,9 +79,11 @@ class Packages:
     r: tuple[str, ...] = ()  # CRAN, "name" or "name@version"
     bioconductor: tuple[str, ...] = ()
     choco: tuple[str, ...] = ()  # Windows (Chocolatey), "id" or "id@version"
+    brew: tuple[str, ...] = ()  # macOS (Homebrew): formulae, "cask:NAME" for casks
+    tex: tuple[str, ...] = ()  # macOS: TeX Live packages (tlmgr names) on top of BasicTeX
 
     def is_empty(self) -> bool:
-        return not (self.apt or self.python or self.r or self.bioconductor or self.choco)
+        return not (self.apt or self.python or self.r or self.bioconductor or self.choco or self.brew or self.tex)
 
 
 @dataclass(frozen=True)

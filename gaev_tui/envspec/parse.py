@@ -38,9 +38,19 @@ FAMILY_CATEGORIES = {
     "debian": ("apt", "python", "r", "bioconductor"),
     "rhel": ("apt", "python", "r", "bioconductor"),
     "windows": ("choco", "r", "bioconductor"),
-    "macos": (),
+    "macos": ("brew", "python", "r", "bioconductor", "tex"),
+}
+# What to write instead, for the usual mix-ups between Linux and macOS guests.
+_CATEGORY_HINTS = {
+    ("brew", False): "; Homebrew is for macOS guests: list system packages under apt",
+    ("tex", False): "; TeX packages are for macOS guests: list TeX Live's apt packages (texlive-...) under apt",
+    ("apt", True): "; on macOS, system tools come from Homebrew: list them under brew",
 }
 LIBVIRT_DRIVERS = ("kvm", "qemu")
+# Where a macOS guest (10.15 and later) can write: its data volume's firmlinks, /tmp and
+# /var (links into /private); the rest of / is the read-only system volume.
+_MACOS_WRITABLE = ("/Users/", "/Volumes/", "/opt/", "/usr/local/", "/Library/", "/Applications/",
+                   "/private/", "/tmp/", "/var/")
 
 
 def package_categories(family: str) -> tuple[str, ...]:
@@ -362,6 +372,9 @@ def _shared_folder(f: Fields, family: str, index: int, folders: list[SharedFolde
         raise item.error(("guest",), f"'{guest}' would hide the VM's own files; choose a sub-folder")
     if any(existing.guest == guest for existing in folders):
         raise item.error(("guest",), f"'{guest}' is shared twice")
+    if family == "macos" and not any(guest.startswith(root) for root in _MACOS_WRITABLE):
+        raise item.error(("guest",), f"'{guest}' is on macOS's read-only system volume: put it under "
+                         "/Users/vagrant/ (like /Users/vagrant/data) or another of " + ", ".join(_MACOS_WRITABLE))
     return SharedFolder(host, guest)
 
 
@@ -375,11 +388,13 @@ def _packages(f: Fields, family: str, os_label: str, errors: _Errors) -> Package
         values = errors.attempt(sub.texts, category, [], default=[])
         if values and category not in FAMILY_CATEGORIES[family]:
             allowed = ", ".join(FAMILY_CATEGORIES[family]) or "none yet"
-            errors.add(sub.error((category,), f"{category} packages cannot be installed on {os_label} (possible: {allowed})"))
+            errors.add(sub.error((category,), f"{category} packages cannot be installed on {os_label} (possible: {allowed})"
+                                 + _CATEGORY_HINTS.get((category, family == "macos"), "")))
             continue
         seen: set[str] = set()
         for index, value in enumerate(values):
-            key = re.split(r"[=@<>!~\[; ]", value, maxsplit=1)[0].lower().replace("_", "-")
+            # Homebrew's '@' is part of the name (gcc@12 and gcc@13 are two formulae).
+            key = value.lower() if category == "brew" else re.split(r"[=@<>!~\[; ]", value, maxsplit=1)[0].lower().replace("_", "-")
             if reason := check(value):
                 errors.add(sub.error((category, index), f"'{value}' {reason}"))
             elif key in seen:
