@@ -106,9 +106,9 @@ def render_box(box: dict) -> str:
     return _env().get_template("box.html.j2").render(box=box)
 
 
-def publish_pages(store, base_url: str, metas: list[dict]) -> None:
-    """Write index.html and every box page (plain overwrites: pages are derived data)."""
-    boxes = [box_view(store, base_url, meta) for meta in metas]
+def publish_pages(store, base_url: str, boxes: list[dict]) -> None:
+    """Write index.html and every box page (``box_view`` of each box; plain overwrites:
+    pages are derived data)."""
     for box in boxes:
         _put(store, box["page"], render_box(box))
     _put(store, "index.html", render_index(boxes, base_url))
