@@ -82,5 +82,5 @@ def test_an_index_that_is_not_gaevs_says_so(tmp_path):
 def test_a_broken_sources_file_is_one_error():
     sources.sources_path().parent.mkdir(parents=True, exist_ok=True)
     sources.sources_path().write_text("[")
-    with pytest.raises(GaevError, match="registries.json: unreadable"):
+    with pytest.raises(GaevError, match=r"registries\.json: unreadable"):
         offers.offered("libvirt")
