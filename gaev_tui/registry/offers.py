@@ -11,6 +11,7 @@ the spec's own grammars before they are offered, and texts are cut to one short 
 from __future__ import annotations
 
 import json
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -57,6 +58,11 @@ def offered(provider: str) -> list[Listing]:
 
 
 def read_source(source: str, provider: str) -> Listing:
+    parts = urllib.parse.urlsplit(source)
+    if parts.username or parts.password:  # shown in the wizard, maybe to browser users: never the secret
+        hidden = urllib.parse.urlunsplit(parts._replace(netloc=f"***@{parts.hostname or ''}"))
+        return Listing(hidden, error=f"{hidden}: a registry source holds no user name or password (a "
+                                     "registry is public to Vagrant); add its public URL instead")
     url = f"{source.rstrip('/')}/{INDEX_KEY}"
     try:
         data = json.loads(remote.fetch(url, MAX_INDEX).decode("utf-8"))

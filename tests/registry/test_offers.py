@@ -84,3 +84,13 @@ def test_a_broken_sources_file_is_one_error():
     sources.sources_path().write_text("[")
     with pytest.raises(GaevError, match=r"registries\.json: unreadable"):
         offers.offered("libvirt")
+
+
+def test_a_source_with_credentials_is_not_read_nor_shown(registry):
+    secret = registry.as_uri().replace("file://", "http://me:s3cret@127.0.0.1:9")
+    path = sources.sources_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"sources": [secret]}))  # add-source takes it too: a hand-edited file surely does
+    (listing,) = offers.offered("libvirt")
+    assert "s3cret" not in listing.source + listing.error and "***@127.0.0.1" in listing.source
+    assert "no user name or password" in listing.error
