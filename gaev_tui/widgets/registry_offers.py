@@ -6,6 +6,8 @@ Everything shown comes from a registry's index, so it is plain text, never marku
 
 from __future__ import annotations
 
+import urllib.parse
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -15,10 +17,17 @@ from gaev_tui.widgets.ticks import ChoiceButton
 ADD_HINT = "Your lab's own boxes are listed here once you add its registry: gaev registry add-source URL"
 
 
-def offer_button(box: RegistryBox, chosen: bool = False) -> ChoiceButton:
+def where(source: str) -> str:
+    """A registry source, short: its host (and port), or its directory for file://.
+    The whole URL shows in the Registry URL field once the box is chosen."""
+    parts = urllib.parse.urlsplit(source)
+    return urllib.parse.unquote(parts.path) if parts.scheme == "file" else parts.netloc
+
+
+def offer_button(box: RegistryBox) -> ChoiceButton:
     what = " · ".join(x for x in (box.os, box.description) if x)
-    label = f"{box.name} version {box.version}" + (f" — {what}" if what else "") + f"  (registry {box.source})"
-    return ChoiceButton(Content(label), value=chosen)
+    label = f"{box.name} version {box.version}, registry {where(box.source)}" + (f" — {what}" if what else "")
+    return ChoiceButton(Content(label))
 
 
 class RegistryNotes(Static):

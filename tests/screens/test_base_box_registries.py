@@ -30,16 +30,16 @@ async def test_registry_boxes_are_listed_and_chosen(make, tmp_path):
     async with app.run_test(size=(140, 40)) as pilot:
         await at_step(pilot, 1, **LIBVIRT)
         screen = app.screen
-        offered = [label for label in labels(screen) if "(registry " in label]
-        assert offered == [f"lab/debian12 version 1.0.1 — Debian 12 (Bookworm) · Debian 12 with the lab's tools"
-                           f"  (registry {registry.as_uri()})"]  # lab/vbox-only is a VirtualBox box
+        offered = [label for label in labels(screen) if ", registry " in label]
+        assert offered == [f"lab/debian12 version 1.0.1, registry {registry} — Debian 12 (Bookworm) · "
+                           "Debian 12 with the lab's tools"]  # lab/vbox-only is a VirtualBox box
         assert labels(screen)[-2:] == ["Another box: type its name below", "Build my own base box with Packer"]
         notes = shown(screen.query_one(RegistryNotes))
         assert f"Registry not read: {dead}/index.json" in notes and "lab/debian12" not in notes
         radios = screen.query_one(RadioSet)
         assert radios.pressed_index == 0  # the catalogue's default stays the choice
         radios.focus()
-        while "(registry " not in str(radios.pressed_button.label):
+        while ", registry " not in str(radios.pressed_button.label):
             await pilot.press("down")  # moving is choosing
         await pilot.pause()
         url = f"{registry.as_uri()}/lab/debian12/metadata.json"
@@ -52,7 +52,7 @@ async def test_registry_boxes_are_listed_and_chosen(make, tmp_path):
         assert type(app.screen).__name__ == "PackagesScreen"
         await pilot.press("escape")  # Back: the registry's box is still the choice
         await settle(pilot)
-        assert "(registry " in str(app.screen.query_one(RadioSet).pressed_button.label)
+        assert ", registry " in str(app.screen.query_one(RadioSet).pressed_button.label)
         spec = app.state.check(app.catalog)
     vagrantfile = render_project(spec, app.catalog)["Vagrantfile"].decode()
     assert f"config.vm.box_url = '{url}'" in vagrantfile and "config.vm.box = 'lab/debian12'" in vagrantfile
@@ -78,7 +78,7 @@ async def test_no_sources_a_hint_and_a_typed_url_is_checked(make):
         await at_step(pilot, 1, **LIBVIRT)
         screen = app.screen
         assert shown(screen.query_one(RegistryNotes)) == ADD_HINT
-        assert not [label for label in labels(screen) if "(registry " in label]
+        assert not [label for label in labels(screen) if ", registry " in label]
         radios = screen.query_one(RadioSet)
         radios.focus()
         while radios.pressed_index != len(labels(screen)) - 2:
