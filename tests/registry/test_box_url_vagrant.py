@@ -10,13 +10,16 @@ refuses at its next step (HandleBoxImage checks it before it uploads a volume).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.registry.helpers import boxes_in, gaev, make_box
+from tests.registry.servers import static_server
 from tests.toolcheck import need_tool
 from tests.vmbox.fixtures import libvirt_ready  # noqa: F401  (a fixture, used by name)
 
@@ -24,12 +27,18 @@ pytestmark = pytest.mark.tools
 NOT_A_DISK = "gaev-test-not-a-disk"
 
 
-def registry_with_tiny_box(tmp_path: Path) -> tuple[Path, str]:
+@contextlib.contextmanager
+def registry_with_tiny_box(tmp_path: Path, over: str = "file") -> Iterator[tuple[Path, str]]:
+    """A registry holding ``lab/tiny`` 1.0.0, served from a directory (file://) or by a
+    static web server on 127.0.0.1 (http://); yields it and the box's metadata URL."""
     registry = tmp_path / "registry"
-    gaev("registry", "init", str(registry), "--org", "lab")
-    gaev("publish", str(make_box(tmp_path / "tiny.box", disk_format=NOT_A_DISK)), "--to", str(registry),
-         "--name", "lab/tiny", "--version", "1.0.0")
-    return registry, f"{registry.as_uri()}/lab/tiny/metadata.json"
+    registry.mkdir()
+    with contextlib.ExitStack() as stack:
+        base = registry.as_uri() if over == "file" else stack.enter_context(static_server(registry))
+        gaev("registry", "init", str(registry), "--org", "lab", "--url", base)
+        gaev("publish", str(make_box(tmp_path / "tiny.box", disk_format=NOT_A_DISK)), "--to", str(registry),
+             "--name", "lab/tiny", "--version", "1.0.0")
+        yield registry, f"{base}/lab/tiny/metadata.json"
 
 
 def generated_project(tmp_path: Path, url: str, name: str = "tiny-vm") -> Path:
@@ -47,13 +56,14 @@ def vagrant_up(project: Path, home: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
 
 
-def test_vagrant_up_fetches_the_box_from_the_registry(tmp_path, libvirt_ready):  # noqa: F811
+@pytest.mark.parametrize("over", ["file", "http"])
+def test_vagrant_up_fetches_the_box_from_the_registry(tmp_path, libvirt_ready, over):  # noqa: F811
     need_tool("vagrant")
-    registry, url = registry_with_tiny_box(tmp_path)
-    project = generated_project(tmp_path, url)
-    assert f"config.vm.box_url = '{url}'" in (project / "Vagrantfile").read_text()
-    home = tmp_path / "vagrant.d"  # a machine that never saw the box
-    done = vagrant_up(project, home)
+    with registry_with_tiny_box(tmp_path, over) as (_, url):
+        project = generated_project(tmp_path, url)
+        assert f"config.vm.box_url = '{url}'" in (project / "Vagrantfile").read_text()
+        home = tmp_path / "vagrant.d"  # a machine that never saw the box
+        done = vagrant_up(project, home)
     out = done.stdout + done.stderr
     assert f"Loading metadata for box '{url}'" in out, out
     assert "Adding box 'lab/tiny' (v1.0.0) for provider: libvirt" in out, out
@@ -68,11 +78,11 @@ def test_vagrant_up_fetches_the_box_from_the_registry(tmp_path, libvirt_ready): 
 
 def test_a_box_changed_in_the_registry_is_refused_by_vagrant_up(tmp_path, libvirt_ready):  # noqa: F811
     need_tool("vagrant")
-    registry, url = registry_with_tiny_box(tmp_path)
-    (box_file,) = (registry / "lab/tiny/1.0.0/libvirt/amd64").glob("*.box")
-    box_file.write_bytes(make_box(tmp_path / "other.box", disk_format=NOT_A_DISK).read_bytes())
-    home = tmp_path / "vagrant.d"
-    done = vagrant_up(generated_project(tmp_path, url), home)
+    with registry_with_tiny_box(tmp_path) as (registry, url):
+        (box_file,) = (registry / "lab/tiny/1.0.0/libvirt/amd64").glob("*.box")
+        box_file.write_bytes(make_box(tmp_path / "other.box", disk_format=NOT_A_DISK).read_bytes())
+        home = tmp_path / "vagrant.d"
+        done = vagrant_up(generated_project(tmp_path, url), home)
     out = done.stdout + done.stderr
     assert done.returncode != 0 and "checksum of the downloaded box did not match" in out, out
     assert boxes_in(home) == set()
