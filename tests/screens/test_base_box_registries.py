@@ -10,7 +10,7 @@ from gaev_tui.registry import sources
 from gaev_tui.render import render_project
 from gaev_tui.widgets.field import Field
 from gaev_tui.widgets.registry_offers import ADD_HINT, RegistryNotes
-from tests.pilot import at_step, next_step, settle, shown, type_in
+from tests.pilot import at_step, choose, next_step, settle, shown, type_in
 from tests.registry.helpers import lab_registry
 from tests.registry.servers import free_port
 
@@ -90,3 +90,13 @@ async def test_no_sources_a_hint_and_a_typed_url_is_checked(make):
         await next_step(pilot)
         assert type(app.screen).__name__ == "BaseBoxScreen"
         assert "Vagrant cannot read" in str(screen.query_one("#f-box-url .field-note").render())
+
+
+async def test_another_provider_forgets_the_registry_box(make):
+    """A registry's box is one provider's: step 1's provider change drops it with the name."""
+    app = make()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await at_step(pilot, 0, box_name="lab/debian12", box_url="https://h.example/lab/debian12/metadata.json",
+                      **LIBVIRT)
+        await choose(pilot, "provider-list", "virtualbox")
+        assert (app.state.box_name, app.state.box_url) == ("", "")
