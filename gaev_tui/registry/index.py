@@ -25,9 +25,9 @@ def collect(store) -> list[dict]:
     return sorted(boxes, key=lambda b: b["name"])
 
 
-def build(boxes: list[dict], base_url: str, oses: dict[str, str] | None = None) -> dict:
-    """``oses``: box name -> the OS of its newest published version (from its lock), which
-    the wizard's base-box step shows beside the box."""
+def build(boxes: list[dict], base_url: str, oses: dict[str, dict] | None = None) -> dict:
+    """``oses``: box name -> the OS of its newest published version (``{"id", "label"}``
+    from its lock), by which the wizard's base-box step offers a box for a project's OS."""
     oses = oses or {}
     return {"format": FORMAT, "url": base_url,
             "boxes": [{"name": b["name"], "description": b.get("description", ""),
@@ -49,7 +49,8 @@ def refresh(store, base_url: str, retries: int = 20) -> dict:
         current = store.read(INDEX_KEY, metadata.MAX_BYTES * 8)
         metas = collect(store)
         views = [page.box_view(store, base_url, meta) for meta in metas]
-        index = build(metas, base_url, {view["name"]: view["os"] for view in views})
+        index = build(metas, base_url, {view["name"]: {"id": view["os_id"], "label": view["os"]}
+                                        for view in views if view["os_id"]})
         data = (json.dumps(index, indent=2, sort_keys=True) + "\n").encode()
         try:
             if current is None or current[0] != data:

@@ -32,7 +32,8 @@ class RegistryBox:
     name: str  # ORG/BOX, as config.vm.box
     version: str  # the newest version offering the provider
     description: str
-    os: str  # "" when the index does not say
+    os: str  # its label; "" when the index does not say (a bare box file was published)
+    os_id: str  # the catalogue's OS id, or ""
     metadata_url: str  # config.vm.box_url
     source: str  # the registry source it was listed by
 
@@ -45,19 +46,22 @@ class Listing:
     boxes: tuple[RegistryBox, ...] = ()
     error: str = ""
     skipped: int = 0  # index entries that were not usable boxes
+    other_os: int = 0  # boxes for the provider built on another OS than the one asked for
 
 
-def offered(provider: str) -> list[Listing]:
-    """The boxes of every registry source for ``provider``; [] with no sources.
-    A broken sources file raises GaevError (its message names the file)."""
+def offered(provider: str, os_id: str = "") -> list[Listing]:
+    """The boxes of every registry source for ``provider`` (and ``os_id``, when given:
+    a box whose index names another OS is counted, not offered; one that names none is
+    offered); [] with no sources. A broken sources file raises GaevError (its message
+    names the file)."""
     urls = sources.load()
     if not urls:
         return []
     with ThreadPoolExecutor(max_workers=min(PARALLEL, len(urls))) as pool:
-        return list(pool.map(lambda url: read_source(url, provider), urls))
+        return list(pool.map(lambda url: read_source(url, provider, os_id), urls))
 
 
-def read_source(source: str, provider: str) -> Listing:
+def read_source(source: str, provider: str, os_id: str = "") -> Listing:
     parts = urllib.parse.urlsplit(source)
     if parts.username or parts.password:  # shown in the wizard, maybe to browser users: never the secret
         hidden = urllib.parse.urlunsplit(parts._replace(netloc=f"***@{parts.hostname or ''}"))
@@ -72,14 +76,16 @@ def read_source(source: str, provider: str) -> Listing:
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("boxes"), list):
         return Listing(source, error=f"{url}: not a GAEV registry index (format {FORMAT} with a 'boxes' list); "
                                      f"rebuild it with 'gaev registry index'")
-    found, skipped = [], 0
+    found, skipped, other_os = [], 0, 0
     for entry in data["boxes"][:MAX_BOXES]:
         box = _box(entry, provider, source)
         if box is False:
             skipped += 1
+        elif box is not None and os_id and box.os_id not in ("", os_id):
+            other_os += 1
         elif box is not None:
             found.append(box)
-    return Listing(source, tuple(sorted(found, key=lambda b: b.name)), skipped=skipped)
+    return Listing(source, tuple(sorted(found, key=lambda b: b.name)), skipped=skipped, other_os=other_os)
 
 
 def _box(entry: object, provider: str, source: str) -> RegistryBox | None | bool:
@@ -100,7 +106,9 @@ def _box(entry: object, provider: str, source: str) -> RegistryBox | None | bool
     if not offering:
         return None
     newest = max(offering, key=versions.sort_key)
-    return RegistryBox(name, newest, _line(entry.get("description")), _line(entry.get("os")), url, source)
+    os = entry.get("os") if isinstance(entry.get("os"), dict) else {}
+    os_id = os.get("id") if isinstance(os.get("id"), str) else ""  # compared, never shown
+    return RegistryBox(name, newest, _line(entry.get("description")), _line(os.get("label")), os_id, url, source)
 
 
 def _numeric(version: str) -> bool:

@@ -88,7 +88,8 @@ def box_view(store, base_url: str, meta: dict) -> dict:
                 _read_text(store, record("CITATION.txt"))))
     lock = newest_lock or {}
     return {"name": meta["name"], "description": meta.get("description", ""), "versions": versions,
-            "os": (lock.get("os") or {}).get("label", ""), "apps": sorted(lock.get("apps") or {}),
+            "os": (lock.get("os") or {}).get("label", ""), "os_id": (lock.get("os") or {}).get("id", ""),
+            "apps": sorted(lock.get("apps") or {}),
             "providers": sorted({v.provider for v in versions}),
             "metadata_url": f"{base_url}/{meta['name']}/metadata.json", "page": f"{meta['name']}/index.html"}
 

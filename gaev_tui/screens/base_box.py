@@ -95,7 +95,7 @@ catalogue has the installer for this OS and Packer can build for this provider.
 
     @work(thread=True, exclusive=True, group="registry-boxes", exit_on_error=False)
     def list_registry_boxes(self):
-        return offered(self.state.provider)
+        return offered(self.state.provider, self.state.os)
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "registry-boxes":

@@ -44,13 +44,16 @@ class RegistryNotes(Static):
             return
         lines = []
         for listing in listings:
-            unusable = f" ({listing.skipped} unusable entries left out)" if listing.skipped else ""
+            left_out = ", ".join(x for x in (
+                f"{listing.other_os} built on another OS" if listing.other_os else "",
+                f"{listing.skipped} unusable entries" if listing.skipped else "") if x)
+            left_out = f" ({left_out} left out)" if left_out else ""
             if listing.error:
                 lines.append(f"Registry not read: {listing.error}")
             elif not listing.boxes:
-                lines.append(f"Registry {listing.source}: no {provider} boxes{unusable}")
-            elif unusable:
-                lines.append(f"Registry {listing.source}:{unusable}")
+                lines.append(f"Registry {listing.source}: no {provider} boxes for this OS{left_out}")
+            elif left_out:
+                lines.append(f"Registry {listing.source}:{left_out}")
         self.update(Content("\n".join(lines)))
         self.display = bool(lines)
 

@@ -29,10 +29,19 @@ def test_a_published_registry_lists_its_boxes_for_the_provider(registry):
     assert listing.error == "" and listing.skipped == 0
     (box,) = listing.boxes  # lab/vbox-only has no libvirt box
     assert (box.name, box.version, box.description) == ("lab/debian12", "1.0.1", "Debian 12 with the lab's tools")
-    assert box.os == "Debian 12 (Bookworm)" and box.source == registry.as_uri()
+    assert (box.os, box.os_id) == ("Debian 12 (Bookworm)", "debian-12") and box.source == registry.as_uri()
     assert box.metadata_url == f"{registry.as_uri()}/lab/debian12/metadata.json"
     (vbox,) = offers.offered("virtualbox")[0].boxes
     assert (vbox.name, vbox.version, vbox.os) == ("lab/vbox-only", "2.0.0", "")
+
+
+def test_a_box_of_another_os_is_counted_not_offered(registry):
+    sources.add(registry.as_uri())
+    assert [b.name for b in offers.offered("libvirt", "debian-12")[0].boxes] == ["lab/debian12"]
+    (listing,) = offers.offered("libvirt", "ubuntu-22.04")
+    assert listing.boxes == () and listing.other_os == 1
+    # A bare box file's index entry names no OS: offered for any.
+    assert [b.name for b in offers.offered("virtualbox", "ubuntu-22.04")[0].boxes] == ["lab/vbox-only"]
 
 
 def test_over_http_with_a_broken_and_an_unreachable_source(registry, tmp_path):

@@ -100,3 +100,14 @@ async def test_another_provider_forgets_the_registry_box(make):
                       **LIBVIRT)
         await choose(pilot, "provider-list", "virtualbox")
         assert (app.state.box_name, app.state.box_url) == ("", "")
+
+
+async def test_boxes_of_another_os_are_left_out_and_said(make, tmp_path):
+    registry = lab_registry(tmp_path / "lab")
+    sources.add(registry.as_uri())
+    app = make()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await at_step(pilot, 1, os="ubuntu-22.04", provider="libvirt")
+        assert not [label for label in labels(app.screen) if ", registry " in label]
+        assert shown(app.screen.query_one(RegistryNotes)) == (
+            f"Registry {registry.as_uri()}: no libvirt boxes for this OS (1 built on another OS left out)")
