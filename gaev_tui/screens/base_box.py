@@ -37,7 +37,7 @@ Arrow keys move the choice (the highlighted line is the choice), Tab goes to the
 **Default**: the box GAEV's catalogue recommends for this OS and provider.
 
 **Your registries' boxes**: the boxes your lab published (`gaev publish`) to the registries you added with
-`gaev registry add-source URL`, for this provider, at their newest version. Vagrant fetches the box from the
+`gaev registry add-source URL`, for this provider and OS, at their newest version. Vagrant fetches the box from the
 registry (`config.vm.box_url`) and checks its sha256, on any machine.
 
 **Another box**: any Vagrant box name, like `bento/ubuntu-22.04` (from Vagrant Cloud or added with `vagrant box add`).
