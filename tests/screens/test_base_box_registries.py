@@ -111,3 +111,15 @@ async def test_boxes_of_another_os_are_left_out_and_said(make, tmp_path):
         assert not [label for label in labels(app.screen) if ", registry " in label]
         assert shown(app.screen.query_one(RegistryNotes)) == (
             f"Registry {registry.as_uri()}: no libvirt boxes for this OS (1 built on another OS left out)")
+
+
+async def test_a_broken_sources_file_is_one_line_and_the_step_still_works(make):
+    sources.sources_path().parent.mkdir(parents=True, exist_ok=True)
+    sources.sources_path().write_text("[")
+    app = make()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await at_step(pilot, 1, **LIBVIRT)
+        notes = shown(app.screen.query_one(RegistryNotes))
+        assert notes.startswith("Your box registries could not be listed: ") and "registries.json: unreadable" in notes
+        await next_step(pilot)
+        assert type(app.screen).__name__ == "PackagesScreen"
