@@ -11,6 +11,7 @@ from pathlib import Path
 from gaev_tui.boxbuild.lines import collapse_cr
 from gaev_tui.boxbuild.machine_readable import Summary, parse_line
 from gaev_tui.boxbuild.project import BuildProject
+from gaev_tui.envspec.model import built_box_name
 
 PENDING, RUNNING, OK, FAILED, CANCELLED, SKIPPED = "pending", "running", "ok", "failed", "cancelled", "skipped"
 GUEST_MANIFEST = "/var/lib/gaev/manifest.json"
@@ -72,7 +73,7 @@ def base_box_stages(project: BuildProject) -> list[Stage]:
     """
     if (project.dir / "packer" / "build.pkr.hcl").exists():
         me = [sys.executable, "-m", "gaev_tui.packer.stage"]
-        name = project.base_box_name or f"gaev/{project.name}-base"
+        name = project.base_box_name or built_box_name(project.name)
         # Where packer/variables.pkr.hcl has the vagrant post-processor write the box.
         box = f"output/{project.name}-{project.provider}.box"
         return [

@@ -23,6 +23,9 @@ def register(subparsers) -> None:
     p.add_argument("--description", default="", help="a line describing the box")
     p.add_argument("--creator", action="append", default=[], metavar="NAME",
                    help="an author to cite (repeatable; default: the registry's organisation)")
+    p.add_argument("--doi", action="store_true",
+                   help="also mint a DOI on an InvenioRDM service such as Zenodo (token in GAEV_INVENIO_TOKEN, "
+                        "service in GAEV_INVENIO_URL, default https://zenodo.org)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -59,12 +62,14 @@ def run(args) -> int:
     done = share(Path(args.source), args.to, name=args.name, version=args.version, provider=args.provider,
                  architecture=args.architecture, description=args.description, creators=tuple(args.creator),
                  progress=None if args.json else (lambda n: bar[0](n)), on_step=say,
-                 on_size=lambda total: bar.append(_Bar(total)))
+                 on_size=lambda total: bar.append(_Bar(total)), doi=args.doi)
     if args.json:
         print(json.dumps(done.__dict__, indent=2, sort_keys=True))
         return EXIT_OK
     print(("already published, identical: " if done.already else "published ")
           + f"{done.name} {done.version} ({done.provider}, {done.architecture})")
+    if done.doi:
+        print(f"  DOI: {done.doi} (https://doi.org/{done.doi})")
     print(f"  identifier: {done.identifier}\n  box: {done.box_url}\n  use it: vagrant box add {done.metadata_url}")
     if done.citation:
         print(f"  cite it: {done.citation.strip()}")

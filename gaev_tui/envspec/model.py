@@ -106,3 +106,10 @@ class Spec:
     def cloud(self) -> bool:
         """Whether the project also makes a cloud image (OpenStack)."""
         return "openstack" in self.targets
+
+
+def built_box_name(project_name: str) -> str:
+    """The name Vagrant knows a base box by when GAEV builds it with Packer and the spec
+    names none (``base_box: {build: packer}``): the Vagrantfile, the Packer template and
+    the build's ``vagrant box add`` must agree on it."""
+    return f"gaev/{project_name}-base"

@@ -8,6 +8,7 @@ import re
 from gaev_tui import __version__
 from gaev_tui.catalog import Catalog, OsEntry, Provider
 from gaev_tui.envspec import Spec
+from gaev_tui.envspec.model import built_box_name
 from gaev_tui.errors import GaevError, InputError, Location
 from gaev_tui.packer import answers, osinfo, sources
 from gaev_tui.packer.hcl import attrs, string, strings
@@ -74,7 +75,7 @@ def render_packer(spec: Spec, catalog: Catalog) -> dict[str, str | bytes]:
         raise GaevError(f"GAEV has no Packer template for the '{builder}' builder (it knows {', '.join(BUILDERS)})")
     windows = os_entry.family == "windows"
     first, last = _scripts(builder, os_entry)
-    box_name = spec.base_box.name or f"gaev/{spec.name}-base"
+    box_name = spec.base_box.name or built_box_name(spec.name)
     context = dict(
         spec=spec, os=os_entry, provider=provider, builder=builder, windows=windows,
         gaev_version=__version__, attrs=attrs, oneline=oneline, box_name=box_name,

@@ -30,6 +30,7 @@ class VersionView:
     records_url: str  # the version's directory
     packages: list[str]
     citation: str
+    doi: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +86,7 @@ def box_view(store, base_url: str, meta: dict) -> dict:
                 entry["version"], prov["name"], prov.get("architecture", "amd64"), prov["url"],
                 str(prov.get("checksum", "")), store.size(box_key) if box_key else None,
                 remote.version_file_url(prov, ""), _packages(_read_json(store, record("manifest.json"))),
-                _read_text(store, record("CITATION.txt"))))
+                _read_text(store, record("CITATION.txt")), str(prov.get("doi") or "")))
     lock = newest_lock or {}
     return {"name": meta["name"], "description": meta.get("description", ""), "versions": versions,
             "os": (lock.get("os") or {}).get("label", ""), "os_id": (lock.get("os") or {}).get("id", ""),

@@ -8,6 +8,8 @@ re-created (the GAEV report's unfinished priority 1):
 - ``datacite.json``: a DataCite 4.5 metadata record (what a DOI registration needs);
 - ``CITATION.cff`` and ``CITATION.txt``: how to cite it.
 
+Each takes the version's DOI when one was minted (``gaev publish --doi``, invenio.py).
+
 Written with the ``rocrate`` library; identifiers are content-derived (``sha256:``) plus
 the version's stable URL.
 """
@@ -63,7 +65,7 @@ class VersionFacts:
             return {}
 
 
-def ro_crate(facts: VersionFacts) -> bytes:
+def ro_crate(facts: VersionFacts, doi: str | None = None) -> bytes:
     from rocrate.model.contextentity import ContextEntity
     from rocrate.rocrate import ROCrate
 
@@ -72,7 +74,7 @@ def ro_crate(facts: VersionFacts) -> bytes:
     root["name"] = facts.title
     root["description"] = facts.description or f"Vagrant box {facts.title}, built and published by GAEV"
     root["datePublished"] = facts.published.isoformat()
-    root["identifier"] = [facts.identifier, facts.version_url]
+    root["identifier"] = ([f"https://doi.org/{doi}"] if doi else []) + [facts.identifier, facts.version_url]
     root["conformsTo"] = [{"@id": PROCESS_RUN_CRATE}]
     crate.add(ContextEntity(crate, PROCESS_RUN_CRATE, properties={"@type": "CreativeWork",
                                                                    "name": "Process Run Crate", "version": "0.5"}))
@@ -161,7 +163,7 @@ def citation_cff(facts: VersionFacts, doi: str | None = None) -> str:
 
 
 def all_records(facts: VersionFacts, doi: str | None = None) -> dict[str, bytes]:
-    return {"ro-crate-metadata.json": ro_crate(facts),
+    return {"ro-crate-metadata.json": ro_crate(facts, doi),
             "datacite.json": (json.dumps(datacite(facts, doi), indent=2, ensure_ascii=False) + "\n").encode(),
             "CITATION.cff": citation_cff(facts, doi).encode(),
             "CITATION.txt": citation_text(facts, doi).encode()}

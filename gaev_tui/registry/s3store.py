@@ -11,6 +11,8 @@
   under the same prefix aborts).
 - ``replace`` is a conditional PUT (``If-Match`` the ETag read before, or
   ``If-None-Match: *``): a concurrent publisher's write is never overwritten.
+- Refused credentials and an unreachable endpoint are one line naming the endpoint and
+  the bucket (and the access key ID, which is not secret); the secret key is never shown.
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ from pathlib import Path
 
 from gaev_tui.registry.stores import Conflict, Progress, StoreError, Uploaded, _key_parts
 
+# What S3 servers answer when the signature's key or secret is wrong, or the identity may
+# not do this ("403" is a HEAD's answer: it has no body to carry a code).
+REFUSED = {"SignatureDoesNotMatch": "the secret key does not match the access key",
+           "InvalidAccessKeyId": "the access key is unknown to the server",
+           "InvalidToken": "the session token is invalid", "ExpiredToken": "the session token has expired",
+           "AccessDenied": "this identity may not do this (read-only?)",
+           "403": "wrong credentials, or no permission on this bucket"}
 PART = 16 * 1024 * 1024  # S3 allows 10,000 parts: 160 GB at this size
 WORKERS = 4
 STALE_UPLOAD_S = 3600
@@ -31,6 +40,12 @@ STALE_UPLOAD_S = 3600
 
 def _b64(digest: bytes) -> str:
     return base64.b64encode(digest).decode("ascii")
+
+
+class AccessRefused(StoreError):
+    """The S3 server refused the credentials or the permission: fix them (bad input)."""
+
+    exit_code = 2
 
 
 class S3Store:
@@ -41,6 +56,7 @@ class S3Store:
             raise StoreError("s3:// registry needs a bucket: s3://BUCKET/PREFIX")
         self.bucket, self.prefix = bucket, prefix
         self._client = client
+        self._session = None  # boto3's, to name the access key in an error (never the secret)
 
     def __str__(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
@@ -48,11 +64,12 @@ class S3Store:
     @property
     def client(self):
         if self._client is None:
-            import boto3
+            import boto3.session
             from botocore.config import Config
 
+            self._session = boto3.session.Session()
             # Standard retries, short timeouts: an unreachable endpoint is one clear line.
-            self._client = boto3.client("s3", config=Config(connect_timeout=5, read_timeout=60,
+            self._client = self._session.client("s3", config=Config(connect_timeout=5, read_timeout=60,
                                                             retries={"max_attempts": 3, "mode": "standard"}))
         return self._client
 
@@ -60,8 +77,15 @@ class S3Store:
         _key_parts(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def _call(self, what: str, fn, *args, **kwargs):
-        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+    def _where(self) -> str:
+        return f"{self} at {self.client.meta.endpoint_url}"
+
+    def _access_key(self) -> str:
+        credentials = self._session.get_credentials() if self._session else None
+        return f" (access key {credentials.access_key})" if credentials else ""
+
+    def _call(self, what: str, fn, *args, absent=("NoSuchKey", "404", "NotFound"), **kwargs):
+        from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
         try:
             return fn(*args, **kwargs)
@@ -72,16 +96,25 @@ class S3Store:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in ("PreconditionFailed", "ConditionalRequestConflict", "412"):
                 raise Conflict(f"{self}: {what}: changed by someone else meanwhile") from None
-            if code in ("NoSuchKey", "404", "NotFound"):
+            if code in absent:
                 raise FileNotFoundError(what) from None
+            if code in REFUSED:
+                refused = "access" if code in ("AccessDenied", "403") else "the credentials"
+                raise AccessRefused(f"{self._where()}: {what}: the S3 server refused {refused}"
+                                    f"{self._access_key()}: {REFUSED[code]} ({code})") from None
             message = exc.response.get("Error", {}).get("Message", "") or code
             raise StoreError(f"{self}: {what}: {code}: {message}") from None
+        except EndpointConnectionError:
+            raise StoreError(f"{self._where()}: {what}: the S3 endpoint is unreachable (check AWS_ENDPOINT_URL_S3 "
+                             "and that the server is up)") from None
         except BotoCoreError as exc:
             raise StoreError(f"{self}: {what}: {exc}") from None
 
     def create(self) -> None:
         try:
-            self._call("head bucket", self.client.head_bucket, Bucket=self.bucket)
+            # A listing rather than HEAD: a refused HEAD has no body to say why.
+            self._call("list bucket", self.client.list_objects_v2, Bucket=self.bucket, MaxKeys=1,
+                       absent=("NoSuchBucket",))
         except FileNotFoundError:
             self._call("create bucket", self.client.create_bucket, Bucket=self.bucket)
 

@@ -9,6 +9,7 @@ from gaev_tui import __version__
 from gaev_tui.catalog import Catalog
 from gaev_tui.envspec import Spec, dump_spec
 from gaev_tui.envspec.advice import VAGRANT_DISK_PROVIDERS, DiskPlan, disk_plan
+from gaev_tui.envspec.model import built_box_name
 from gaev_tui.escape import ruby
 from gaev_tui.packer.render import render_packer
 from gaev_tui.render import ansible
@@ -29,7 +30,7 @@ def resolve_box(spec: Spec, catalog: Catalog) -> ResolvedBox:
     """The exact box the Vagrantfile uses: the spec's, or the catalogue's default."""
     if spec.base_box.build == "packer":
         # Built by 'packer build' and added to Vagrant under this name by 'gaev build'.
-        return ResolvedBox(spec.base_box.name or f"gaev/{spec.name}-base", None, None, "packer")
+        return ResolvedBox(spec.base_box.name or built_box_name(spec.name), None, None, "packer")
     default = catalog.oses[spec.os].default_box(spec.provider)
     name = spec.base_box.name or default.name
     version = spec.base_box.version

@@ -16,6 +16,7 @@ from textual.widgets import RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 from gaev_tui import names
+from gaev_tui.envspec.model import built_box_name
 from gaev_tui.registry.offers import RegistryBox, offered
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
@@ -133,7 +134,7 @@ catalogue has the installer for this OS and Packer can build for this provider.
         name.input.disabled = choice not in (CUSTOM, PACKER)
         self.query_one("#f-box-url", Field).input.disabled = choice != CUSTOM
         name.query_one(".field-label").update("Name for the built box" if choice == PACKER else "Box name")
-        name.show_hint(f"blank: gaev/{self.state.name}-base" if choice == PACKER else "")
+        name.show_hint(f"blank: {built_box_name(self.state.name)}" if choice == PACKER else "")
         version = self.query_one("#f-box-version", Field).input
         version.disabled = choice == PACKER
         default = self.boxes[0] if self.boxes else None

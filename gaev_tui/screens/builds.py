@@ -19,6 +19,7 @@ from gaev_tui.boxbuild.jobs import Job
 from gaev_tui.boxbuild.sources import Sources
 from gaev_tui.boxbuild.stages import duration_text
 from gaev_tui.screens.dashboard import DashboardScreen
+from gaev_tui.widgets.fitted_table import FittedTable
 
 STATUS_STYLE = {"running": "bold yellow", "starting": "yellow", "ok": "green", "failed": "bold red",
                 "cancelled": "red", "lost": "bold magenta"}
@@ -32,7 +33,9 @@ class BuildsScreen(Screen):
 
     CSS_PATH = "builds.tcss"
     BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Follow this build in the dashboard"),
+        # priority: the table's own (hidden) Enter binding would otherwise shadow this one
+        # and the footer would not say how to open a build.
+        Binding("enter", "open", "Open", tooltip="Follow this build in the dashboard", priority=True),
         Binding("r", "refresh", "Refresh"),
         Binding("escape", "back", "Back"),
     ]
@@ -45,7 +48,7 @@ class BuildsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Label("Builds", id="title")
-        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Label("", id="cause")  # why the highlighted job failed; hidden otherwise
         yield Footer(compact=True, show_command_palette=False)
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.widgets import DataTable
-
 from gaev_tui.boxcache import Box
 from gaev_tui.boxcache import text as fmt
 from gaev_tui.boxcache.versions import sort_key
+from gaev_tui.widgets.fitted_table import FittedTable
 
 NewerFn = Callable[[Box], "str | None"]
 
@@ -77,7 +76,7 @@ def describe(box: Box, here: str | None) -> str:
             f"{use}; {fresh}.")
 
 
-class BoxTable(DataTable):
+class BoxTable(FittedTable):
     """Rows of boxes with the columns that fit; ``fill`` redraws them."""
 
     def __init__(self, **kwargs) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import signal
 import socket
@@ -39,10 +40,13 @@ def static_server(root: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def seaweed_s3(weed: str, data: Path) -> Iterator[str]:
+def seaweed_s3(weed: str, data: Path, identities: list[dict] | None = None) -> Iterator[str]:
     """A SeaweedFS master+volume+filer+S3 on free loopback ports; yields the S3 endpoint.
-    No identities are configured, so it allows anonymous access (public-read, as a
-    registry's bucket policy would)."""
+
+    Without ``identities`` it allows any access with any credentials. With them (the
+    ``identities`` of weed's ``-s3.config`` JSON: name, credentials, actions) it checks
+    every signature; the first identity with the ``Admin`` action probes readiness, and
+    an ``anonymous`` identity with ``Read`` keeps objects public-read for Vagrant."""
     ports = {name: free_port() for name in ("s3", "master", "volume", "filer", "grpc_m", "grpc_v", "grpc_f", "grpc_s")}
     argv = [weed, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3",
             f"-s3.port={ports['s3']}", f"-master.port={ports['master']}", f"-volume.port={ports['volume']}",
@@ -51,6 +55,12 @@ def seaweed_s3(weed: str, data: Path) -> Iterator[str]:
             # Only the S3 gateway: no Iceberg/Lance listeners on fixed ports, no telemetry.
             "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false", "-volume.max=64",
             "-master.volumeSizeLimitMB=64"]
+    probe_key = probe_secret = "test"
+    if identities is not None:
+        (data / "s3-identities.json").write_text(json.dumps({"identities": identities}))
+        argv.append(f"-s3.config={data / 's3-identities.json'}")
+        admin = next(i for i in identities if "Admin" in i.get("actions", ()))["credentials"][0]
+        probe_key, probe_secret = admin["accessKey"], admin["secretKey"]
     log = open(data / "weed.log", "wb")  # noqa: SIM115 - closed once weed is stopped (below)
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     endpoint = f"http://127.0.0.1:{ports['s3']}"
@@ -58,7 +68,8 @@ def seaweed_s3(weed: str, data: Path) -> Iterator[str]:
         deadline = time.monotonic() + 90
         import boto3
 
-        client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test",
+        client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=probe_key,
+                              aws_secret_access_key=probe_secret,
                               region_name="us-east-1")
         while True:
             try:

@@ -136,9 +136,15 @@ def test_not_a_registry(tmp_path):
 def test_unreachable_s3_endpoint_is_one_line(tmp_path):
     from tests.registry.servers import free_port
 
-    env = {"AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{free_port()}", "AWS_ACCESS_KEY_ID": "x",
-           "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+    dead = f"http://127.0.0.1:{free_port()}"
+    env = {"AWS_ENDPOINT_URL_S3": dead, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x",
+           "AWS_DEFAULT_REGION": "us-east-1"}
     start = time.monotonic()
     done = gaev("registry", "init", "s3://boxes/reg", "--url", "https://boxes.example.org", env=env, check=False)
-    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Could not connect" in done.stderr, done.stderr
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert f"s3://boxes/reg at {dead}" in done.stderr and "endpoint is unreachable" in done.stderr
+    for args in (("registry", "list", "s3://boxes/reg"), ("publish", str(make_box(tmp_path / "a.box")), "--to",
+                                                          "s3://boxes/reg", "--json")):
+        done = gaev(*args, env=env, check=False)
+        assert done.returncode == 1 and done.stderr.count("\n") == 1 and "unreachable" in done.stderr, done.stderr
     assert time.monotonic() - start < 120  # bounded: connect timeout and three attempts

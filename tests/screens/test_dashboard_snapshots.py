@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import DataTable
 
 from gaev_tui.screens.builds import BuildsScreen
@@ -15,6 +16,7 @@ from tests.pilot import ScreenApp, wait_for
 
 
 def settled(screen_type):
+    """Wait on what the screen shows, not on time: a loaded machine (CI) delays each step."""
     async def run_before(pilot) -> None:
         app = pilot.app
         await wait_for(pilot, lambda: isinstance(app.screen, screen_type), what="the screen")
@@ -24,15 +26,30 @@ def settled(screen_type):
             await wait_for(pilot, lambda: "place" in str(screen.query_one("#disk").render()), what="the disk pane")
             await wait_for(pilot, lambda: "cpus" in str(screen.query_one("#vm").render()), what="the VM pane")
         else:
-            await wait_for(pilot, lambda: screen.jobs, what="the jobs")
-            # DataTable sizes its columns when idle, which comes late on a loaded machine:
-            # wait until the first column fits the longest job id.
             table = screen.query_one(DataTable)
-            longest = max(len(job.id) for job, _ in screen.jobs)
-            await wait_for(pilot, lambda: next(iter(table.columns.values())).content_width >= longest,
-                           what="the table's column widths")
+            await wait_for(pilot, lambda: screen.jobs and table.row_count == len(screen.jobs), what="the jobs")
+            await wait_for(pilot, lambda: app.focused is table, what="the table's focus")
+            # DataTable sizes its columns when idle, which comes late on a loaded machine.
+            await wait_for(pilot, lambda: columns_fit(table), what="the table's column widths")
+        # The footer recomposes after the focus settles: wait until it shows what is bound.
+        await wait_for(pilot, lambda: footer_keys(screen) == shown_bindings(screen), what="the footer")
         await pilot.pause(0.2)
     return run_before
+
+
+def columns_fit(table: DataTable) -> bool:
+    """Every column is as wide as its widest cell (and its title)."""
+    return all(column.content_width >= max([cell_len(str(column.label)),
+                                            *(cell_len(str(cell)) for cell in table.get_column(key))])
+               for key, column in table.columns.items())
+
+
+def footer_keys(screen) -> set[str]:
+    return {key.key for key in screen.query("FooterKey")}
+
+
+def shown_bindings(screen) -> set[str]:
+    return {binding.key for _, binding, _, _ in screen.active_bindings.values() if binding.show}
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

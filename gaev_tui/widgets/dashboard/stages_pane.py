@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from gaev_tui.boxbuild.stages import Stage, duration_text
+from gaev_tui.widgets.fitted_table import FittedTable
 
 #: state -> (mark, style)
 LOOK = {
@@ -29,7 +30,7 @@ class StagesPane(Vertical):
         self._focus: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="stage-table", cursor_type="row", show_cursor=True)
+        yield FittedTable(id="stage-table", cursor_type="row", show_cursor=True)
         yield Static("", id="stage-command", markup=False)
 
     def on_mount(self) -> None:
