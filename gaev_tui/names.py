@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -33,6 +34,9 @@ _BREW = re.compile(r"^(cask:)?([A-Za-z0-9][A-Za-z0-9_-]*/[A-Za-z0-9][A-Za-z0-9_-
 _TEX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # Box names on Vagrant Cloud: "org/name"; local names are free-form but sane.
 _BOX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+# The characters RFC 3986 allows in a URL (others are %-encoded): no quotes, spaces,
+# backticks or angle brackets to reach the Vagrantfile or the README.
+_URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,2000}")
 # Project / box names also become VM and file names.
 _PROJECT = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 
@@ -145,6 +149,30 @@ def tex_package(value: str) -> str | None:
 def box_name(value: str) -> str | None:
     if not _BOX.fullmatch(value):
         return "is not a Vagrant box name (like 'bento/ubuntu-22.04')"
+    return None
+
+
+def box_url(value: str) -> str | None:
+    """``config.vm.box_url``: where Vagrant fetches the box's metadata.json (a box
+    registry's), which carries the checksum Vagrant verifies. It lands in the
+    Vagrantfile, which is shared: no credentials, no presigned query."""
+    if not _URL_CHARS.fullmatch(value):
+        return "must be one URL, without spaces (characters of RFC 3986 only; %-encode the others)"
+    try:
+        parsed = urllib.parse.urlsplit(value)
+    except ValueError:  # an unclosed IPv6 bracket
+        return "is not a URL"
+    if parsed.scheme == "s3":
+        return ("is an s3:// URL, which Vagrant cannot read: give the registry's public URL "
+                "(https://.../ORG/BOX/metadata.json; 'gaev registry list' shows it)")
+    if parsed.scheme not in ("https", "http", "file") or (parsed.scheme != "file" and not parsed.hostname):
+        return "must be a box registry's metadata.json URL (https://, http:// or file://)"
+    if parsed.username or parsed.password:
+        return "must not hold a user name or password (the Vagrantfile is shared)"
+    if parsed.query or parsed.fragment:
+        return "must not carry a query or fragment (a token or presigned URL: Vagrant's HEAD breaks those)"
+    if parsed.path.endswith(".box"):
+        return "points at a .box file: give the box's metadata.json URL, whose checksum Vagrant verifies"
     return None
 
 

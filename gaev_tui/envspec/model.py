@@ -23,6 +23,10 @@ class BaseBox:
     name: str | None = None  # None: the catalogue's default for the OS and provider
     version: str | None = None  # None: the newest
     build: str | None = None  # "packer": build it from the OS installer ISO
+    # A box registry's metadata.json for ``name`` (Vagrant's config.vm.box_url): where
+    # ``vagrant up`` on any machine fetches the box, checksum-verified. None: Vagrant's
+    # default catalogue, or a box already added.
+    url: str | None = None
 
 
 # The bounds the spec's resources are checked against (also those of 'gaev get --cpus/--memory').

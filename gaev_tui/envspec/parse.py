@@ -179,15 +179,21 @@ def _base_box(f: Fields, catalog: Catalog, os_id: str, provider: str) -> BaseBox
     sub = f.sub("base_box")
     box = BaseBox()
     if sub is not None:
-        sub.only(("name", "version", "build"))
+        sub.only(("name", "version", "build", "url"))
         version = sub.get("version", (str, int, float), None)
         if version is not None:
             version = str(version)
             if not _BOX_VERSION.fullmatch(version):
                 raise sub.error(("version",), f"'{version}' is not a box version (like '202401.31.0')")
-        box = BaseBox(_checked(sub, "name", names.box_name, None), version, sub.text("build", None))
+        box = BaseBox(_checked(sub, "name", names.box_name, None), version, sub.text("build", None),
+                      _checked(sub, "url", names.box_url, None))
         if box.build not in (None, "packer"):
             raise sub.error(("build",), f"the only way to build a base box is 'packer', not '{box.build}'")
+        if box.url is not None and box.build is not None:
+            raise sub.error(("url",), "a base box built with Packer is not fetched from a registry; remove 'url'")
+        if box.url is not None and box.name is None:
+            # Vagrant refuses a metadata.json whose name differs from config.vm.box.
+            raise sub.error(("url",), "a registry URL needs the box's 'name' as the registry lists it (ORG/BOX)")
     if box.build == "packer":
         if os_entry.iso is None:
             raise f.error(("base_box", "build"), f"the catalogue has no installer ISO for {os_entry.label}, so its base box cannot be built")

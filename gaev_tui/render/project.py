@@ -36,7 +36,7 @@ def resolve_box(spec: Spec, catalog: Catalog) -> ResolvedBox:
     version = spec.base_box.version
     if version is None and spec.base_box.name is None:
         version = default.version
-    return ResolvedBox(name, version)
+    return ResolvedBox(name, version, spec.base_box.url)
 
 
 def _provider_lines(spec: Spec, disk: DiskPlan) -> list[str]:
@@ -292,7 +292,9 @@ def _lock(spec: Spec, catalog: Catalog, box: ResolvedBox, roles: list[str], file
         "name": spec.name,
         "os": {"id": spec.os, "family": catalog.oses[spec.os].family, "label": catalog.oses[spec.os].label},
         "provider": spec.provider,
-        "base_box": {"name": box.name, "version": box.version, "build": box.build},
+        # The registry the box comes from, only when there is one: locks of projects
+        # without one stay as they were.
+        "base_box": {"name": box.name, "version": box.version, "build": box.build, **({"url": box.url} if box.url else {})},
         "apps": apps,
         "ansible": _lock_ansible(spec, catalog, roles),
         "roles": roles,
