@@ -20,17 +20,9 @@ import os
 import re
 import shutil
 import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows: writers are not serialised there
-    fcntl = None
-
-from gaev_tui.errors import GaevError
-from gaev_tui.fsutil import atomic_write
+from gaev_tui.fsutil import atomic_write, dir_locked
 from gaev_tui.render import tree
 
 JOURNAL = "journal.json"
@@ -44,29 +36,10 @@ def new_staging(dest: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{dest.name}.gaev-", dir=dest.parent))
 
 
-@contextlib.contextmanager
-def parent_locked(parent: Path, timeout: float = 30.0) -> Iterator[None]:
-    """Serialise writers in one parent directory (flock on the directory itself: no lock
-    file to leave behind; the kernel drops it when a writer dies)."""
-    if fcntl is None:
-        yield
-        return
-    fd = os.open(parent, tree.DIR_FLAGS)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise GaevError(f"another gaev is writing a project in {parent}; try again when it is done") from None
-                time.sleep(0.1)
-            except OSError:  # a file system without flock: go on unlocked
-                break
-        yield
-    finally:
-        os.close(fd)
+def parent_locked(parent: Path, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
+    """Serialise writers in one parent directory, and exclude builds starting there
+    (:func:`gaev_tui.fsutil.dir_locked`, which ``gaev build`` takes too)."""
+    return dir_locked(parent, timeout)
 
 
 def exchange(a: Path, b: Path) -> bool:

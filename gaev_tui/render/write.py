@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 
 from gaev_tui.errors import GaevError, InputError, Location
-from gaev_tui.render import carry, swap, tree
+from gaev_tui.render import carry, inuse, swap, tree
 from gaev_tui.render.carry import ProjectChange
 from gaev_tui.render.lockfile import LOCK_FILE, path_problem, read_previous
 
@@ -96,6 +96,8 @@ def _write(files: dict[str, bytes], dest: Path, force: bool, spec_source: tuple[
         exists = _existing_dir(dest)
         if exists and any(os.scandir(dest)) and not force:
             raise InputError("the directory exists and is not empty; use --force to update the project in it", Location(str(dest)))
+        if exists and (busy := inuse.running_build(dest)):  # under the lock a build start takes
+            raise InputError(f"{busy}, then run this again; nothing was written", Location(str(dest)))
         cwd = _cwd_inside(dest)
         staging = swap.new_staging(dest)
         try:
