@@ -1,8 +1,10 @@
 """Replacing a project directory in one step, and finishing what a crash interrupted.
 
 The new tree is built in a staging directory beside the project (``.NAME.gaev-XXXX/tree``)
-and exchanged with the project in one ``renameat2(RENAME_EXCHANGE)``: a reader sees the
-old project or the new one, never a mix. Before the exchange a journal records the old
+and exchanged with the project in one ``renameat2(RENAME_EXCHANGE)`` (Linux) or
+``renamex_np(RENAME_SWAP)`` (macOS): a reader sees the old project or the new one, never
+a mix. Where neither exists (another system, a file system without it) two renames do
+it: a reader may then find no project for a moment, still never a mix. Before the exchange a journal records the old
 directory's identity and which of its files were deliberately dropped, so whoever finds
 a staging directory later (the next write, under the same lock) knows whether it holds a
 half-built new tree (removed) or the old tree after a swap (emptied: names that are also
@@ -19,7 +21,9 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from gaev_tui.fsutil import atomic_write, dir_locked
@@ -27,7 +31,8 @@ from gaev_tui.render import tree
 
 JOURNAL = "journal.json"
 _STAGING = re.compile(r"\.(?P<name>.+)\.gaev-[A-Za-z0-9_]{8}")
-_RENAME_EXCHANGE = 2
+_RENAME_EXCHANGE = 2  # Linux <linux/fs.h>
+_RENAME_SWAP = 2  # macOS <stdio.h>
 _AT_FDCWD = -100
 
 
@@ -42,15 +47,31 @@ def parent_locked(parent: Path, timeout: float = 30.0) -> contextlib.AbstractCon
     return dir_locked(parent, timeout)
 
 
-def exchange(a: Path, b: Path) -> bool:
-    """Swap two directories atomically; False where the system cannot."""
+def atomic_exchange(platform: str = sys.platform) -> Callable[[bytes, bytes], int] | None:
+    """The system call that swaps two paths in one step, as ``call(a, b) -> 0 or -1``
+    (errno set): ``renameat2(RENAME_EXCHANGE)`` on Linux, ``renamex_np(RENAME_SWAP)`` on
+    macOS; None elsewhere, where :func:`swap_in` uses two renames."""
+    linux, macos = platform.startswith("linux"), platform == "darwin"
+    if not (linux or macos):
+        return None
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+        call = libc.renameat2 if linux else libc.renamex_np
+    except (OSError, AttributeError):  # a C library without it (glibc < 2.28, macOS < 10.12)
+        return None
+    if linux:
+        call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        return lambda a, b: call(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
+    call.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+    return lambda a, b: call(a, b, _RENAME_SWAP)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically; False where the system or the file system cannot."""
+    call = atomic_exchange()
+    if call is None:
         return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+    if call(os.fsencode(a), os.fsencode(b)) == 0:
         return True
     err = ctypes.get_errno()
     if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
@@ -63,9 +84,14 @@ def swap_in(staging: Path, dest: Path, journal: dict) -> Path:
     atomic_write(staging / JOURNAL, json.dumps(journal))
     if exchange(staging / "tree", dest):
         return staging / "tree"
-    # No atomic exchange here: two renames, and recover() restores the old tree if a
-    # crash falls between them.
-    os.rename(dest, staging / "old")
+    # No atomic exchange here: two renames. A reader may find no project between them
+    # (never a mix), and a crash there is completed by recover(): the journal names the
+    # old tree, which goes back in place.
+    try:
+        os.rename(dest, staging / "old")
+    except OSError:  # nothing moved (on Windows: a process inside the directory)
+        os.unlink(staging / JOURNAL)
+        raise
     os.rename(staging / "tree", dest)
     return staging / "old"
 
