@@ -65,8 +65,9 @@ def create_job(checked: Checked, *, detached: bool, keep_vm: bool) -> Job:
     project = checked.project
     # Under the lock 'gaev generate' holds while it checks for builds and swaps the
     # project: the job is on record before any later write looks, and a write already
-    # under way finishes first (then the directory checked is no longer there).
-    with dir_locked(project.dir.parent):
+    # under way finishes first (then the directory checked is no longer there). The real
+    # parent: a project reached through a symlink is written through its real path.
+    with dir_locked(project.dir.resolve().parent):
         if checked.identity is not None and jobs.dir_identity(project.dir) != checked.identity:
             raise GaevError(f"{project.dir} was rewritten (gaev generate --force?) while it was being checked; "
                             "nothing was started: run the build again")

@@ -214,8 +214,12 @@ def say(child: subprocess.Popen, line: str = "go") -> None:
     child.stdin.flush()
 
 
-def test_a_build_starting_during_the_swap_waits_for_it(project, specs):
-    builder = spawn(BUILDER, str(project))
+@pytest.mark.parametrize("through", ["its path", "a symlink to it"])
+def test_a_build_starting_during_the_swap_waits_for_it(project, specs, through):
+    if through == "a symlink to it":  # the writer refuses a symlink: it is given the real path
+        (project.parent / "elsewhere").mkdir()
+        (project.parent / "elsewhere" / "link").symlink_to(project)
+    builder = spawn(BUILDER, str(project if through == "its path" else project.parent / "elsewhere" / "link"))
     assert builder.stdout.readline() == "checked\n"  # read (and checked) the old project
     writer = spawn(WRITER, str(specs[1]), str(project))
     try:
