@@ -120,6 +120,29 @@ def test_a_starting_build_refuses_the_cli_too(project, specs, capsys):
     assert snapshot(project) == before
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+@pytest.mark.parametrize("where", [".", "ansible"])
+def test_a_vagrant_run_by_hand_in_the_project_refuses_force(project, specs, tmp_path, where, capsys):
+    """Best effort (it takes no lock): a `vagrant up` typed in the project, found by its
+    working directory; run as Debian runs it, a script (``python3 .../vagrant up``)."""
+    (tmp_path / "bin").mkdir()
+    tool = tmp_path / "bin" / "vagrant"
+    tool.write_text(f"#!{sys.executable}\nimport sys, time\nprint('up', flush=True)\ntime.sleep(600)\n")
+    tool.chmod(0o755)
+    running = subprocess.Popen([str(tool), "up"], cwd=project / where, stdout=subprocess.PIPE, text=True)
+    try:
+        assert running.stdout.readline() == "up\n"
+        before, root = snapshot(project), os.stat(project).st_ino
+        assert main(["generate", str(specs[1]), "-o", str(project), "--force"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and f"vagrant (pid {running.pid}) is running in this directory" in err
+        assert snapshot(project) == before and os.stat(project).st_ino == root
+    finally:
+        running.kill()
+        running.wait()
+    assert main(["generate", str(specs[1]), "-o", str(project), "--force"]) == 0
+
+
 VAGRANT_STATE = {  # what Vagrant 2.3 and vagrant-libvirt keep for a VM that is up
     ".vagrant/machines/default/libvirt/id": (b"6a1c4f0e-31b2-4c1e-9f55-3c2b1d1e0a77", 0o644),
     ".vagrant/machines/default/libvirt/private_key": (b"-----BEGIN OPENSSH PRIVATE KEY-----\n", 0o600),
