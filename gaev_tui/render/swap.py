@@ -4,8 +4,8 @@ The new tree is built in a staging directory beside the project (``.NAME.gaev-XX
 and exchanged with the project in one ``renameat2(RENAME_EXCHANGE)`` (Linux) or
 ``renamex_np(RENAME_SWAP)`` (macOS): a reader sees the old project or the new one, never
 a mix. Where neither exists (another system, a file system without it) two renames do
-it: a reader may then find no project for a moment, still never a mix. Before the exchange a journal records the old
-directory's identity and which of its files were deliberately dropped, so whoever finds
+it: a reader may then find no project for a moment, still never a mix. Before the swap
+a journal records the old directory's identity and which of its files were deliberately dropped, so whoever finds
 a staging directory later (the next write, under the same lock) knows whether it holds a
 half-built new tree (removed) or the old tree after a swap (emptied: names that are also
 in the live project, and the dropped files whose content is unchanged, are removed; any
@@ -89,7 +89,7 @@ def swap_in(staging: Path, dest: Path, journal: dict) -> Path:
     # old tree, which goes back in place.
     try:
         os.rename(dest, staging / "old")
-    except OSError:  # nothing moved (on Windows: a process inside the directory)
+    except OSError:  # nothing moved: no journal may claim a swap
         os.unlink(staging / JOURNAL)
         raise
     os.rename(staging / "tree", dest)
