@@ -5,11 +5,11 @@ and exchanged with the project in one ``renameat2(RENAME_EXCHANGE)`` (Linux) or
 ``renamex_np(RENAME_SWAP)`` (macOS): a reader sees the old project or the new one, never
 a mix. Where neither exists (another system, a file system without it) two renames do
 it: a reader may then find no project for a moment, still never a mix. Before the swap
-a journal records the old directory's identity and which of its files were deliberately dropped, so whoever finds
-a staging directory later (the next write, under the same lock) knows whether it holds a
-half-built new tree (removed) or the old tree after a swap (emptied: names that are also
-in the live project, and the dropped files whose content is unchanged, are removed; any
-other file goes back into the project).
+a journal records the old directory's identity and which of its files were deliberately
+dropped, so whoever finds a staging directory later (the next write, under the same
+lock) knows whether it holds a half-built new tree (removed) or the old tree after a
+swap (emptied: names that are also in the live project, and the dropped files whose
+content is unchanged, are removed; any other file goes back into the project).
 """
 
 from __future__ import annotations
