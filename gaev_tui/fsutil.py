@@ -7,10 +7,18 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from filelock import FileLock
+
+from gaev_tui.errors import GaevError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, so no directory locks there
+    fcntl = None
 
 
 class NotRegularFile(OSError):
@@ -86,3 +94,34 @@ def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock", timeout=timeout):
         yield
+
+
+@contextlib.contextmanager
+def dir_locked(directory: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Hold an exclusive flock on ``directory`` itself (no lock file to leave behind; the
+    kernel drops it when the holder dies). Writers of projects in a directory
+    (``gaev generate``) and starters of builds of those projects take it on the projects'
+    parent: a build recorded under it is seen by the next writer, and a writer's check
+    and swap are never split by a build starting. Where flock is missing (Windows, a file
+    system without it) or the directory cannot be read, it goes on unlocked. A symlink
+    is followed: both sides must lock the same directory, whichever path names it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except PermissionError:
+        fd = None
+    try:
+        deadline = time.monotonic() + timeout
+        while fcntl is not None and fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise GaevError(f"another gaev is writing a project in {directory}; try again when it is done") from None
+                time.sleep(0.1)
+            except OSError:  # a file system without flock
+                break
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)

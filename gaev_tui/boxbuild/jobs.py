@@ -219,6 +219,25 @@ def find_job(job_id: str | None) -> Job | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def dir_identity(path: str | Path) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of a path, None when it cannot be reached."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def building_in(project_dir: Path) -> list[Job]:
+    """The jobs starting or running in ``project_dir`` (the same directory, whichever
+    path names it), oldest first: a job whose runner is gone (``lost``) is not one."""
+    here = dir_identity(project_dir)
+    if here is None:
+        return []
+    return [job for job in list_jobs()
+            if job.effective_status() in ("starting", "running") and dir_identity(job.project) == here]
+
+
 def spawn_runner(job: Job, argv: list[str] | None = None) -> int:
     """Start the detached runner of ``job``: a new session (no controlling terminal, so
     no SIGHUP when SSH drops), stdio to files. Returns its pid, recorded with its start

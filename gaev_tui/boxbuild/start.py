@@ -18,6 +18,7 @@ from gaev_tui.boxbuild.logstore import LogWriter
 from gaev_tui.boxbuild.preflight import Check, preflight, worst
 from gaev_tui.boxbuild.project import BuildProject, load_project
 from gaev_tui.errors import GaevError
+from gaev_tui.fsutil import dir_locked
 
 PREFLIGHT = "preflight"  # the stage name of the checks' lines in the log and on stdout
 
@@ -36,6 +37,7 @@ class Checked:
 
     project: BuildProject
     checks: list[Check]
+    identity: tuple[int, int] | None = None  # the project directory's (st_dev, st_ino) when read
 
     @property
     def level(self) -> str:
@@ -50,7 +52,7 @@ class Checked:
 def check(project_dir: Path, checks: Callable[[BuildProject], list[Check]] = preflight) -> Checked:
     """Read the project (:class:`InputError` names the file, line and field) and check it."""
     project = load_project(project_dir)
-    return Checked(project, checks(project))
+    return Checked(project, checks(project), jobs.dir_identity(project.dir))
 
 
 def create_job(checked: Checked, *, detached: bool, keep_vm: bool) -> Job:
@@ -61,7 +63,15 @@ def create_job(checked: Checked, *, detached: bool, keep_vm: bool) -> Job:
     if checked.level == "error":
         raise GaevError("pre-flight checks failed; nothing was started")
     project = checked.project
-    job = jobs.new_job(project.dir, project.name, project.provider, detached=detached, keep_vm=keep_vm)
+    # Under the lock 'gaev generate' holds while it checks for builds and swaps the
+    # project: the job is on record before any later write looks, and a write already
+    # under way finishes first (then the directory checked is no longer there). The real
+    # parent: a project reached through a symlink is written through its real path.
+    with dir_locked(project.dir.resolve().parent):
+        if checked.identity is not None and jobs.dir_identity(project.dir) != checked.identity:
+            raise GaevError(f"{project.dir} was rewritten (gaev generate --force?) while it was being checked; "
+                            "nothing was started: run the build again")
+        job = jobs.new_job(project.dir, project.name, project.provider, detached=detached, keep_vm=keep_vm)
     log = LogWriter(job.log_path)
     try:
         log.write(PREFLIGHT, checked.lines)

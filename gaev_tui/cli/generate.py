@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from gaev_tui.catalog import load_catalog
     from gaev_tui.envspec import load_spec
     from gaev_tui.envspec.advice import spec_warnings
-    from gaev_tui.render import render_project, write_project
+    from gaev_tui.render import inuse, render_project, write_project
 
     catalog = load_catalog()
     spec = load_spec(args.spec, catalog)
@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     dest = args.output or Path(spec.name)
     source = args.spec / "gaev.yaml" if args.spec.is_dir() else args.spec
     shell_inside = _inside(dest) and dest.is_dir()
+    machines = inuse.vagrant_machines(dest) if args.force else []  # a VM up, not building: allowed
     changes = write_project(files, dest, force=args.force, spec_source=source)
     for change in changes:
         if change.status == "kept":
@@ -39,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     counts = {status: sum(c.status == status for c in changes) for status in ("added", "changed", "removed", "kept")}
     summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no change"
     print(f"gaev: wrote {dest} ({summary})")
+    if machines:
+        print(f"note: {inuse.machines_note(machines)}", file=sys.stderr)
     if shell_inside:  # the directory was replaced as a whole: this shell still sits in the old one
         print("note: the project directory was replaced; run 'cd .' to see the new one", file=sys.stderr)
     print(f"next: cd {dest} && gaev validate . && gaev build .")

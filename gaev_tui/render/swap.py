@@ -1,13 +1,15 @@
 """Replacing a project directory in one step, and finishing what a crash interrupted.
 
 The new tree is built in a staging directory beside the project (``.NAME.gaev-XXXX/tree``)
-and exchanged with the project in one ``renameat2(RENAME_EXCHANGE)``: a reader sees the
-old project or the new one, never a mix. Before the exchange a journal records the old
-directory's identity and which of its files were deliberately dropped, so whoever finds
-a staging directory later (the next write, under the same lock) knows whether it holds a
-half-built new tree (removed) or the old tree after a swap (emptied: names that are also
-in the live project, and the dropped files whose content is unchanged, are removed; any
-other file goes back into the project).
+and exchanged with the project in one ``renameat2(RENAME_EXCHANGE)`` (Linux) or
+``renamex_np(RENAME_SWAP)`` (macOS): a reader sees the old project or the new one, never
+a mix. Where neither exists (another system, a file system without it) two renames do
+it: a reader may then find no project for a moment, still never a mix. Before the swap
+a journal records the old directory's identity and which of its files were deliberately
+dropped, so whoever finds a staging directory later (the next write, under the same
+lock) knows whether it holds a half-built new tree (removed) or the old tree after a
+swap (emptied: names that are also in the live project, and the dropped files whose
+content is unchanged, are removed; any other file goes back into the project).
 """
 
 from __future__ import annotations
@@ -19,23 +21,18 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows: writers are not serialised there
-    fcntl = None
-
-from gaev_tui.errors import GaevError
-from gaev_tui.fsutil import atomic_write
+from gaev_tui.fsutil import atomic_write, dir_locked
 from gaev_tui.render import tree
 
 JOURNAL = "journal.json"
 _STAGING = re.compile(r"\.(?P<name>.+)\.gaev-[A-Za-z0-9_]{8}")
-_RENAME_EXCHANGE = 2
+_RENAME_EXCHANGE = 2  # Linux <linux/fs.h>
+_RENAME_SWAP = 2  # macOS <stdio.h>
 _AT_FDCWD = -100
 
 
@@ -44,40 +41,37 @@ def new_staging(dest: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{dest.name}.gaev-", dir=dest.parent))
 
 
-@contextlib.contextmanager
-def parent_locked(parent: Path, timeout: float = 30.0) -> Iterator[None]:
-    """Serialise writers in one parent directory (flock on the directory itself: no lock
-    file to leave behind; the kernel drops it when a writer dies)."""
-    if fcntl is None:
-        yield
-        return
-    fd = os.open(parent, tree.DIR_FLAGS)
+def parent_locked(parent: Path, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
+    """Serialise writers in one parent directory, and exclude builds starting there
+    (:func:`gaev_tui.fsutil.dir_locked`, which ``gaev build`` takes too)."""
+    return dir_locked(parent, timeout)
+
+
+def atomic_exchange(platform: str = sys.platform) -> Callable[[bytes, bytes], int] | None:
+    """The system call that swaps two paths in one step, as ``call(a, b) -> 0 or -1``
+    (errno set): ``renameat2(RENAME_EXCHANGE)`` on Linux, ``renamex_np(RENAME_SWAP)`` on
+    macOS; None elsewhere, where :func:`swap_in` uses two renames."""
+    linux, macos = platform.startswith("linux"), platform == "darwin"
+    if not (linux or macos):
+        return None
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise GaevError(f"another gaev is writing a project in {parent}; try again when it is done") from None
-                time.sleep(0.1)
-            except OSError:  # a file system without flock: go on unlocked
-                break
-        yield
-    finally:
-        os.close(fd)
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.renameat2 if linux else libc.renamex_np
+    except (OSError, AttributeError):  # a C library without it (glibc < 2.28, macOS < 10.12)
+        return None
+    if linux:
+        call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        return lambda a, b: call(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
+    call.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+    return lambda a, b: call(a, b, _RENAME_SWAP)
 
 
 def exchange(a: Path, b: Path) -> bool:
-    """Swap two directories atomically; False where the system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    """Swap two directories atomically; False where the system or the file system cannot."""
+    call = atomic_exchange()
+    if call is None:
         return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+    if call(os.fsencode(a), os.fsencode(b)) == 0:
         return True
     err = ctypes.get_errno()
     if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
@@ -90,9 +84,14 @@ def swap_in(staging: Path, dest: Path, journal: dict) -> Path:
     atomic_write(staging / JOURNAL, json.dumps(journal))
     if exchange(staging / "tree", dest):
         return staging / "tree"
-    # No atomic exchange here: two renames, and recover() restores the old tree if a
-    # crash falls between them.
-    os.rename(dest, staging / "old")
+    # No atomic exchange here: two renames. A reader may find no project between them
+    # (never a mix), and a crash there is completed by recover(): the journal names the
+    # old tree, which goes back in place.
+    try:
+        os.rename(dest, staging / "old")
+    except OSError:  # nothing moved: no journal may claim a swap
+        os.unlink(staging / JOURNAL)
+        raise
     os.rename(staging / "tree", dest)
     return staging / "old"
 

@@ -18,6 +18,10 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | NOFOLLOW | _CLOEXEC
 # O_NONBLOCK: a FIFO planted where GAEV expects one of its files must not hang the read.
 FILE_FLAGS = os.O_RDONLY | NOFOLLOW | _CLOEXEC | getattr(os, "O_NONBLOCK", 0)
+# Whether this system has the descriptor-relative calls everything here relies on (Linux
+# and macOS do; Windows has none of them, so an existing project cannot be updated there).
+DESCRIPTOR_RELATIVE = (os.scandir in os.supports_fd and os.stat in os.supports_follow_symlinks and {
+    os.open, os.stat, os.mkdir, os.chmod, os.link, os.rename, os.unlink, os.rmdir} <= os.supports_dir_fd)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import platform
 import stat
+import sys
 from pathlib import Path
 
 from gaev_tui.errors import GaevError, InputError, Location
-from gaev_tui.render import carry, swap, tree
+from gaev_tui.render import carry, inuse, swap, tree
 from gaev_tui.render.carry import ProjectChange
 from gaev_tui.render.lockfile import LOCK_FILE, path_problem, read_previous
 
@@ -44,11 +46,21 @@ def _existing_dir(dest: Path) -> bool:
     return True
 
 
+def _need_descriptor_calls(dest: Path) -> None:
+    """Refuse, naming the system, to look into an existing project where the calls that
+    keep every step inside it (``dir_fd``, ``O_NOFOLLOW``) do not exist (Windows)."""
+    if not tree.DESCRIPTOR_RELATIVE:
+        raise InputError(f"updating an existing project is not possible on {platform.system() or sys.platform} "
+                         "(it needs descriptor-relative file calls); write the project to a new directory and "
+                         "move your own files into it; nothing was written", Location(str(dest)))
+
+
 def plan_changes(files: dict[str, bytes], dest: Path) -> list[ProjectChange]:
     """What writing ``files`` to ``dest`` would do, file by file (nothing is written)."""
     dest = _absolute(dest)
     if not _existing_dir(dest):
         return [ProjectChange(path, "added") for path in files]
+    _need_descriptor_calls(dest)
     fd = tree.open_dir(dest)
     try:
         return carry.plan(fd, files, read_previous(fd, str(dest)), everything=False).changes
@@ -96,6 +108,10 @@ def _write(files: dict[str, bytes], dest: Path, force: bool, spec_source: tuple[
         exists = _existing_dir(dest)
         if exists and any(os.scandir(dest)) and not force:
             raise InputError("the directory exists and is not empty; use --force to update the project in it", Location(str(dest)))
+        if exists and force and any(os.scandir(dest)):
+            _need_descriptor_calls(dest)
+        if exists and (busy := inuse.running_build(dest)):  # under the lock a build start takes
+            raise InputError(f"{busy}, then run this again; nothing was written", Location(str(dest)))
         cwd = _cwd_inside(dest)
         staging = swap.new_staging(dest)
         try:

@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from gaev_tui import confine
 from gaev_tui.errors import GaevError, InputError
-from gaev_tui.render import plan_changes, render_project, write_project
+from gaev_tui.render import inuse, plan_changes, render_project, write_project
 from gaev_tui.render.project import access_lines
 from gaev_tui.screens.step import StepScreen
 from gaev_tui.widgets.field import Field
@@ -102,6 +102,8 @@ your choices: `gaev open DIR` brings them back into this wizard.
             plan.update(f"[red]{escape(display_path(dest))} is a file; choose a directory.[/]")
         elif not self.existing():
             plan.update(f"{escape(display_path(dest))} will be created.")
+        elif busy := inuse.running_build(dest):  # the write would refuse: say so before
+            plan.update(f"[red]{escape(display_path(dest))}: {escape(busy)}; it cannot be updated until then.[/]")
         else:
             try:
                 changes = plan_changes(render_project(self.state.check(self.catalog), self.catalog), dest)
@@ -112,7 +114,8 @@ your choices: `gaev open DIR` brings them back into this wizard.
             gaev = (dest / "gaev.yaml").exists()
             what = "a GAEV project" if gaev else "[yellow]not a GAEV project[/]"
             plan.update(f"{escape(display_path(dest))} exists ({what}): " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-                        + ". Files GAEV did not generate are left alone.")
+                        + ". Files GAEV did not generate are left alone."
+                        + (f" Note: {escape(inuse.machines_note(vms))}." if (vms := inuse.vagrant_machines(dest)) else ""))
 
     def save(self) -> None:
         self.state.dest = self.query_one("#f-dest", Field).value.strip()

@@ -3,20 +3,24 @@ and nothing that the next write does not clean up (no .tmp file, no staging dire
 
 from __future__ import annotations
 
+import ctypes
 import os
+import platform
 import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
 
 from gaev_tui.catalog import load_catalog
 from gaev_tui.envspec import parse_spec_text
-from gaev_tui.render import render_project, swap, write_project
+from gaev_tui.errors import InputError
+from gaev_tui.render import plan_changes, render_project, swap, tree, write_project
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD = "name: p\nos: debian-12\nprovider: libvirt\nhostname: old\n"
@@ -24,12 +28,24 @@ NEW = "name: p\nos: debian-12\nprovider: libvirt\napps: [docker]\nresources: {me
 ROUNDS = 20
 
 # The child renders first, says so, and writes only when told: the kill lands in the write.
+# A third argument forces the two-rename swap of systems without an atomic exchange (the
+# platform probe says none), "between" also stops it after the first rename, and says so.
 CHILD = """
-import sys
+import os, sys, time
 from pathlib import Path
 from gaev_tui.catalog import load_catalog
 from gaev_tui.envspec import parse_spec_text
-from gaev_tui.render import render_project, write_project
+from gaev_tui.render import render_project, swap, write_project
+if sys.argv[3:]:
+    swap.atomic_exchange = lambda platform="win32": None
+if sys.argv[3:] == ["between"]:
+    real_rename = os.rename
+    def rename(src, dst, *args, **kwargs):
+        real_rename(src, dst, *args, **kwargs)
+        if Path(dst).name == "old":
+            print("between", flush=True)
+            time.sleep(600)
+    os.rename = rename
 catalog = load_catalog()
 files = render_project(parse_spec_text(Path(sys.argv[1]).read_text(), catalog), catalog)
 print("ready", flush=True)
@@ -63,17 +79,22 @@ def debris(dest: Path) -> list[str]:
     return found
 
 
-def start_and_kill(spec: Path, dest: Path, delay: float) -> tuple[float, bool]:
-    """Run one write, killed after ``delay`` seconds (never when negative); returns how
-    long it ran and whether the kill landed before it finished."""
+def start_and_kill(spec: Path, dest: Path, delay: float, *mode: str) -> tuple[float, bool]:
+    """Run one write, killed after ``delay`` seconds (never when negative; as soon as it
+    says so with mode "between"); returns how long it ran and whether the kill landed
+    before it finished. ``mode``: see CHILD."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(spec), str(dest)], env=env, text=True,
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(spec), str(dest), *mode], env=env, text=True,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert child.stdout.readline() == "ready\n"
     started = time.monotonic()
     child.stdin.write("go\n")
     child.stdin.flush()
-    if delay < 0:
+    if mode == ("between",):
+        assert child.stdout.readline() == "between\n"
+        child.send_signal(signal.SIGKILL)
+        took = time.monotonic() - started
+    elif delay < 0:
         assert child.stdout.readline() == "done\n"
         took = time.monotonic() - started
     else:
@@ -84,7 +105,10 @@ def start_and_kill(spec: Path, dest: Path, delay: float) -> tuple[float, bool]:
     return took, code == -signal.SIGKILL
 
 
-def test_kill_during_force_leaves_old_or_new_and_no_debris(tmp_path):
+@pytest.mark.parametrize("swap_kind", [(), ("two-renames",)], ids=["exchange", "two-renames"])
+def test_kill_during_force_leaves_old_or_new_and_no_debris(tmp_path, swap_kind):
+    """Without an atomic exchange (forced), a kill between the two renames leaves no
+    project at all for a moment: the next write puts the old one back first."""
     dest = tmp_path / "p"
     specs = {name: tmp_path / f"{name}.yaml" for name in ("old", "new")}
     specs["old"].write_text(OLD)
@@ -95,24 +119,131 @@ def test_kill_during_force_leaves_old_or_new_and_no_debris(tmp_path):
         (dest / path).parent.mkdir(parents=True, exist_ok=True)
         (dest / path).write_bytes(data)
     # How long one uninterrupted write takes here: kills are spread over that span.
-    span, _ = start_and_kill(specs["new"], dest, -1)
+    span, _ = start_and_kill(specs["new"], dest, -1, *swap_kind)
     write_project(renderings["old"], dest, force=True)
     rng = random.Random(11)
-    seen = {"before the swap": 0, "after the swap": 0, "too late": 0}
+    seen = {"before the swap": 0, "after the swap": 0, "too late": 0, "between the renames": 0}
     current = "old"
     for _ in range(ROUNDS):
         target = "new" if current == "old" else "old"
-        _, killed = start_and_kill(specs[target], dest, rng.uniform(0, span * 1.1))
+        _, killed = start_and_kill(specs[target], dest, rng.uniform(0, span * 1.1), *swap_kind)
+        between = bool(swap_kind) and not dest.exists()
+        if between:
+            with swap.parent_locked(tmp_path):
+                swap.recover(dest)  # what the next write does first
         state = gaev_state(dest, list(renderings.values()))
         outcome = next((name for name, files in renderings.items() if state == files), None)
         assert outcome in (current, target), f"a mixed project: {sorted(set(state) ^ set(renderings[target]))[:5]}"
         assert all((dest / p).read_bytes() == data for p, data in user_files(dest).items())
-        seen["too late" if not killed else "before the swap" if outcome == current else "after the swap"] += 1
+        assert not between or outcome == current  # the old project, whole again
+        seen["too late" if not killed else "between the renames" if between
+             else "before the swap" if outcome == current else "after the swap"] += 1
         write_project(renderings[target], dest, force=True)  # the next run finishes the job
         assert gaev_state(dest, list(renderings.values())) == renderings[target]
         assert debris(dest) == []
         current = target
-    print(f"write of {span:.3f}s; kill -9 landed: {seen}")
+    print(f"{swap_kind or 'exchange'}: write of {span:.3f}s; kill -9 landed: {seen}")
+
+
+def test_kill_9_between_the_two_renames_is_undone_by_the_next_generate(tmp_path):
+    """The one moment the two-rename swap leaves no project: a real kill -9 there, then a
+    real ``gaev generate --force`` puts the old project back before writing the new one."""
+    dest = tmp_path / "p"
+    old, new = render(OLD), render(NEW)
+    write_project(old, dest)
+    for path, data in user_files(dest).items():
+        (dest / path).parent.mkdir(parents=True, exist_ok=True)
+        (dest / path).write_bytes(data)
+    spec = tmp_path / "new.yaml"
+    spec.write_text(NEW)
+    _, killed = start_and_kill(spec, dest, 0, "between")
+    assert killed and not dest.exists()
+    [staging] = [p for p in tmp_path.iterdir() if p.name.startswith(".p.gaev-")]
+    assert sorted(p.name for p in staging.iterdir()) == [swap.JOURNAL, "old", "tree"]
+    with swap.parent_locked(tmp_path):
+        swap.recover(dest)
+    assert gaev_state(dest, [old, new]) == old and debris(dest) == []
+    assert all((dest / p).read_bytes() == data for p, data in user_files(dest).items())
+    start_and_kill(spec, dest, 0, "between")  # again; this time the CLI finishes it
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "gaev_tui", "generate", str(spec), "-o", str(dest), "--force"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert gaev_state(dest, [old, new]) == new and debris(dest) == []
+    assert all((dest / p).read_bytes() == data for p, data in user_files(dest).items())
+
+
+def swap_two(tmp_path: Path, call) -> tuple[str, str]:
+    """Swap directories a/ and b/ with ``call``; what each holds after."""
+    for name in "ab":
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "was").write_text(name)
+    assert call(os.fsencode(tmp_path / "a"), os.fsencode(tmp_path / "b")) == 0
+    return (tmp_path / "a" / "was").read_text(), (tmp_path / "b" / "was").read_text()
+
+
+def test_the_platform_probe_names_each_systems_exchange(tmp_path, monkeypatch):
+    assert swap_two(tmp_path, swap.atomic_exchange("linux")) == ("b", "a")  # the real renameat2
+    for other in ("win32", "cygwin", "freebsd14", "openbsd7", "sunos5"):
+        assert swap.atomic_exchange(other) is None  # two renames there
+    # macOS: renamex_np(from, to, RENAME_SWAP). No macOS here: a C library whose
+    # renamex_np checks the call and does it with Linux's exchange.
+    seen = []
+    real = ctypes.CDLL(None, use_errno=True).renameat2
+
+    def renamex_np(a, b, flags):
+        seen.append((renamex_np.argtypes, flags))
+        return real(-100, a, -100, b, 2)
+
+    mac_libc = types.SimpleNamespace(renamex_np=renamex_np)  # and no renameat2
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: mac_libc)
+    (tmp_path / "mac").mkdir()
+    assert swap_two(tmp_path / "mac", swap.atomic_exchange("darwin")) == ("b", "a")
+    assert seen == [([ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint], 2)]
+
+
+def test_a_system_without_an_exchange_gets_the_two_renames(tmp_path, monkeypatch):
+    dest = tmp_path / "p"
+    old, new = render(OLD), render(NEW)
+    write_project(old, dest)
+    monkeypatch.setattr(swap, "atomic_exchange", lambda platform="win32": None)
+    renames = []
+    real_rename = os.rename
+    monkeypatch.setattr(os, "rename", lambda src, dst, **kw: renames.append(Path(dst).name) or real_rename(src, dst, **kw))
+    write_project(new, dest, force=True)
+    assert renames == ["old", "p"] and gaev_state(dest, [old, new]) == new and debris(dest) == []
+
+
+def test_a_failed_first_rename_leaves_the_project_and_no_staging(tmp_path, monkeypatch):
+    """Windows refuses to rename a directory a process sits in: the old project stays."""
+    dest = tmp_path / "p"
+    old, new = render(OLD), render(NEW)
+    write_project(old, dest)
+    monkeypatch.setattr(swap, "atomic_exchange", lambda platform="win32": None)
+
+    def busy(src, dst, **kw):
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process",
+                              str(src))
+
+    monkeypatch.setattr(os, "rename", busy)
+    with pytest.raises(InputError, match="cannot write the project: The process cannot access"):
+        write_project(new, dest, force=True)
+    assert gaev_state(dest, [old, new]) == old and debris(dest) == []
+
+
+def test_without_descriptor_relative_calls_an_update_is_refused_naming_the_system(tmp_path, monkeypatch):
+    dest = tmp_path / "p"
+    old, new = render(OLD), render(NEW)
+    write_project(old, dest)
+    monkeypatch.setattr(tree, "DESCRIPTOR_RELATIVE", False)  # as on Windows
+    monkeypatch.setattr(platform, "system", lambda: "Windows")
+    before = {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()}
+    for attempt in (lambda: write_project(new, dest, force=True), lambda: plan_changes(new, dest)):
+        with pytest.raises(InputError, match="updating an existing project is not possible on Windows"):
+            attempt()
+    assert {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before and debris(dest) == []
+    write_project(new, tmp_path / "fresh")  # a new directory needs none of them
+    assert gaev_state(tmp_path / "fresh", [new]) == new
 
 
 def test_kill_during_a_fresh_write_leaves_nothing_or_everything(tmp_path):

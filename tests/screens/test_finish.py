@@ -167,3 +167,32 @@ async def test_a_windows_host_folder_is_shown_as_typed(make):
         assert hint.startswith("C:\\Users\\me\\data: a folder of the Windows computer")
         assert "./" not in hint and "project" not in hint
         assert "is a Windows path" in shown(app.screen.query_one("#resources-warnings"))
+
+
+async def test_write_refuses_while_a_build_runs_in_the_directory(make, tmp_path):
+    """The wizard's write is `generate --force`'s: a running build is named, nothing written."""
+    import os
+
+    from gaev_tui.boxbuild import jobs
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_step(pilot, 6)
+        app.screen.query_one("#write-confirm", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (tmp_path / "my-vm" / "Vagrantfile").exists()
+        app.pop_screen()
+        job = jobs.new_job(tmp_path / "my-vm", "my-vm", "virtualbox", detached=False, keep_vm=False)
+        job.status, job.pid, job.pid_start = "running", os.getpid(), jobs.process_start(os.getpid())
+        job.save()
+        before = (tmp_path / "my-vm" / "Vagrantfile").read_bytes(), os.stat(tmp_path / "my-vm").st_ino
+        await at_step(pilot, 6, cpus="4")
+        screen = app.screen
+        assert f"a build is running in this directory (job {job.id})" in shown(screen.query_one("#write-plan"))
+        screen.query_one("#write-confirm", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert f"gaev jobs --cancel {job.id}" in note(screen, "f-dest") and "nothing was written" in note(screen, "f-dest")
+        assert not screen.query_one("#write-done").display
+        assert ((tmp_path / "my-vm" / "Vagrantfile").read_bytes(), os.stat(tmp_path / "my-vm").st_ino) == before
