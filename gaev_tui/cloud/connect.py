@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import warnings
 
+from keystoneauth1 import exceptions as ksa_exc
 from openstack import connection
 from openstack import exceptions as os_exc
 from openstack import warnings as os_warnings
 from openstack.config import loader
 
-from gaev_tui.errors import InputError
+from gaev_tui.errors import GaevError, InputError
 
 WHERE = "clouds.yaml (./, ~/.config/openstack/, /etc/openstack/), OS_CLOUD, or the OS_* variables of an openrc.sh"
 
@@ -43,10 +44,25 @@ def resolve(cloud: str | None) -> str:
 
 
 def connect(name: str) -> connection.Connection:
+    """A connection to the cloud ``name``, authenticated now: refused credentials or an
+    unreachable Keystone are one line here, before GAEV creates anything."""
     # The SDK's deprecation notices speak to programmers about its own API; a user of
     # 'gaev cloud' would only see noise on every call.
     warnings.filterwarnings("ignore", category=os_warnings.OpenStackDeprecationWarning)
     try:
-        return connection.Connection(config=loader.OpenStackConfig().get_one(cloud=name))
+        config = loader.OpenStackConfig().get_one(cloud=name)
+        conn = connection.Connection(config=config)
     except os_exc.ConfigException as error:
         raise InputError(f"cloud '{name}': {error}") from None
+    auth_url = (config.config.get("auth") or {}).get("auth_url") or "its identity service"
+    try:
+        conn.session.get_token()
+    except ksa_exc.Unauthorized:
+        raise InputError(f"cloud '{name}': {auth_url} refused the credentials (HTTP 401); check the user, "
+                         "project and password of clouds.yaml/secure.yaml or the OS_* variables") from None
+    except ksa_exc.ConnectionError as error:
+        raise GaevError(f"cloud '{name}': cannot reach {auth_url} ({type(error).__name__})") from None
+    except ksa_exc.ClientException as error:
+        # keystoneauth's messages name URLs and HTTP codes, never the password sent
+        raise GaevError(f"cloud '{name}': authentication failed: {error}") from None
+    return conn
