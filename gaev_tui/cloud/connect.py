@@ -13,7 +13,7 @@ from openstack import exceptions as os_exc
 from openstack import warnings as os_warnings
 from openstack.config import loader
 
-from gaev_tui.errors import GaevError, InputError
+from gaev_tui.errors import GaevError, InputError, Location
 
 WHERE = "clouds.yaml (./, ~/.config/openstack/, /etc/openstack/), OS_CLOUD, or the OS_* variables of an openrc.sh"
 
@@ -50,7 +50,8 @@ def connect(name: str) -> connection.Connection:
     # 'gaev cloud' would only see noise on every call.
     warnings.filterwarnings("ignore", category=os_warnings.OpenStackDeprecationWarning)
     try:
-        config = loader.OpenStackConfig().get_one(cloud=name)
+        configs = loader.OpenStackConfig()
+        config = configs.get_one(cloud=name)
         conn = connection.Connection(config=config)
     except os_exc.ConfigException as error:
         raise InputError(f"cloud '{name}': {error}") from None
@@ -58,11 +59,17 @@ def connect(name: str) -> connection.Connection:
     try:
         conn.session.get_token()
     except ksa_exc.Unauthorized:
-        raise InputError(f"cloud '{name}': {auth_url} refused the credentials (HTTP 401); check the user, "
-                         "project and password of clouds.yaml/secure.yaml or the OS_* variables") from None
+        where = Location(configs.config_filename if name in _file_clouds(configs) else "the OS_* variables")
+        raise InputError(f"cloud '{name}': {auth_url} refused the credentials (HTTP 401); check its user, "
+                         "project and password (secure.yaml keeps the password apart)", where) from None
     except ksa_exc.ConnectionError as error:
         raise GaevError(f"cloud '{name}': cannot reach {auth_url} ({type(error).__name__})") from None
     except ksa_exc.ClientException as error:
         # keystoneauth's messages name URLs and HTTP codes, never the password sent
         raise GaevError(f"cloud '{name}': authentication failed: {error}") from None
     return conn
+
+
+def _file_clouds(configs: loader.OpenStackConfig) -> set[str]:
+    """The clouds named in clouds.yaml itself (not the SDK's 'envvars' from OS_*)."""
+    return set((configs.cloud_config or {}).get("clouds", {})) - {"envvars"}
