@@ -75,9 +75,12 @@ def run_export(args) -> int:
 
 
 def run_up(args) -> int:
+    from gaev_tui.cli.progress import ByteBar
     from gaev_tui.cloud.start import up
 
-    return up(args, _say(args))
+    bars: dict[int, ByteBar] = {}  # one per uploaded file (there is one)
+    progress = None if args.json else (lambda sent, total: bars.setdefault(total, ByteBar(total))(sent))
+    return up(args, _say(args), progress)
 
 
 def run_down(args) -> int:

@@ -17,6 +17,7 @@ from gaev_tui.catalog import load_catalog
 from gaev_tui.cloud import connect as clouds
 from gaev_tui.cloud import flavors, launch, record
 from gaev_tui.cloud.image import check_flat, export_image, qemu_info
+from gaev_tui.cloud.upload import Progress
 from gaev_tui.errors import EXIT_OK, InputError
 from gaev_tui.render.userdata import fill_user_data, public_key_line
 
@@ -98,8 +99,10 @@ def dry_run(req: Request) -> str:
     return "\n".join(lines) + "\n--- user-data ---\n" + user_data
 
 
-def launch_request(req: Request, say, cancel: threading.Event | None = None) -> launch.Launched:
-    """Check every input, then launch: the one path of the CLI and the Cloud screen."""
+def launch_request(req: Request, say, cancel: threading.Event | None = None,
+                   progress: Progress | None = None) -> launch.Launched:
+    """Check every input, then launch: the one path of the CLI and the Cloud screen.
+    ``progress(sent, total)`` follows the image upload byte by byte."""
     public_key = read_key(req.key)  # bad input first: nothing is created before these pass
     name, spec, template, port, url_path, ports, box = _source(Path(req.source))
     server = req.name or name
@@ -145,17 +148,17 @@ def launch_request(req: Request, say, cancel: threading.Event | None = None) -> 
         network=req.network, floating_ip=req.floating_ip, base_url=req.base_url,
         url_path=url_path, url_port=port,
     )
-    return launch.up(conn, plan, say, cancel=cancel, timeout=req.timeout)
+    return launch.up(conn, plan, say, cancel=cancel, timeout=req.timeout, progress=progress)
 
 
-def up(args, say) -> int:
+def up(args, say, progress: Progress | None = None) -> int:
     req = Request(source=args.source, cloud=args.cloud, flavor=args.flavor, key=args.key, network=args.network,
                   floating_ip=args.floating_ip, base_url=args.base_url, name=args.name, image=args.image,
                   timeout=args.timeout)
     if args.dry_run:
         sys.stdout.write(dry_run(req))
         return EXIT_OK
-    done = launch_request(req, say)
+    done = launch_request(req, say, progress=progress)
     if args.json:
         print(json.dumps(asdict(done), indent=2, sort_keys=True))
     else:

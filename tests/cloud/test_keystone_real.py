@@ -8,8 +8,8 @@ reached through the same catalogue."""
 
 from __future__ import annotations
 
-import json
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 
@@ -18,7 +18,7 @@ import pytest
 from gaev_tui import paths
 from gaev_tui.boxbuild.checksum import sha256_file
 from gaev_tui.cli.main import main
-from gaev_tui.cloud import connect, launch, record
+from gaev_tui.cloud import connect, launch, record, upload
 from tests.cloud import recorded
 from tests.cloud.helpers import cloud_project, ssh_key
 from tests.toolcheck import need_tool
@@ -73,10 +73,10 @@ def test_upload_reuse_delete_through_keystones_catalogue(keystone_cloud, tmp_pat
                        image_sha256=sha256_file(path), disk_format="qcow2", flavor="-", key_name="-",
                        public_key="-", user_data="", ports=())
     created, steps = {}, []
-    image = launch.ensure_image(conn, plan, steps.append, created)
+    image = upload.ensure_image(conn, plan, steps.append, created)
     assert image.status == "active" and image.owner_id == cloud.project_id  # the user's project, by its token
     assert sha256_file(cloud.glance_root / "images" / image.id) == plan.image_sha256
-    assert launch.ensure_image(conn, plan, steps.append, {}).id == image.id
+    assert upload.ensure_image(conn, plan, steps.append, {}).id == image.id
     assert f"image: reusing gaev-ks1 ({image.id}), same sha256" in steps
     launch.cleanup(conn, created, steps.append, image=True)
     assert list(conn.image.images()) == []
@@ -89,15 +89,18 @@ def test_up_and_down_through_keystone(keystone_cloud, tmp_path, monkeypatch, cap
     project = cloud_project(tmp_path / "p")
     image = qcow2(tmp_path / "img.qcow2")
     key = ssh_key(tmp_path).with_suffix(".pub")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the byte progress line is for terminals
     with recorded.compute_replayed() as flow:
         flow.server_states = [{"status": "BUILD"}, recorded.ACTIVE]
-        assert main(["cloud", "up", str(project), "--cloud", CLOUD, "--key", str(key), "--image", str(image),
-                     "--json"]) == 0
+        assert main(["cloud", "up", str(project), "--cloud", CLOUD, "--key", str(key), "--image", str(image)]) == 0
         out, err = capsys.readouterr()
-        done = json.loads(out)
-        assert done["status"] == "ACTIVE" and done["url"] == "http://10.0.0.5/"
+        size = image.stat().st_size / 1e6
+        assert f"100.0%  {size:,.1f}/{size:,.1f} MB" in err  # the upload's last progress line
+        assert out.splitlines()[0] == "cloudy: ACTIVE at 10.0.0.5"
+        done = {"url": out.splitlines()[1].split("url: ")[1], "created": record.load("cloudy")}
+        assert done["url"] == "http://10.0.0.5/"
         uploaded = [i for i in images(cloud, tmp_path, monkeypatch) if i.id == done["created"]["image_id"]]
-        assert uploaded and uploaded[0].properties[launch.SHA_PROPERTY] == sha256_file(image)
+        assert uploaded and uploaded[0].properties[upload.SHA_PROPERTY] == sha256_file(image)
         assert uploaded[0].owner_id == cloud.project_id
         assert "POST /v2.1/servers" in flow.calls
         server_request = [r for r in flow.mock.request_history if r.url.endswith("/v2.1/servers")][0]
