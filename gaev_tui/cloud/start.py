@@ -11,15 +11,19 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import yaml
+
 from gaev_tui.boxbuild.checksum import sha256_file
 from gaev_tui.boxbuild.project import load_project
+from gaev_tui.boxcache import records
 from gaev_tui.catalog import load_catalog
 from gaev_tui.cloud import connect as clouds
 from gaev_tui.cloud import flavors, launch, record
 from gaev_tui.cloud.image import check_flat, export_image, qemu_info
 from gaev_tui.cloud.upload import Progress
+from gaev_tui.envspec import parse_spec_text
 from gaev_tui.errors import EXIT_OK, InputError
-from gaev_tui.render.userdata import fill_user_data, public_key_line
+from gaev_tui.render.userdata import fill_user_data, project_user_data, public_key_line
 
 DEFAULT_KEYS = ("~/.ssh/id_ed25519.pub", "~/.ssh/id_ecdsa.pub", "~/.ssh/id_rsa.pub")
 MAX_KEY_FILE = 16 << 10
@@ -42,7 +46,7 @@ def read_key(path: str | None) -> str:
 
 
 def _source(path: Path):
-    """(name, spec or None, user-data template, app port, app path, box path or None)."""
+    """(name, spec, user-data template, app port, app path, ports, box path)."""
     if path.is_dir():
         project = load_project(path)
         if not project.spec.cloud:
@@ -50,16 +54,37 @@ def _source(path: Path):
         template_file = path / "cloud" / "user-data"
         if not template_file.is_file():
             raise InputError(f"{template_file}: missing; run 'gaev generate' again")
-        catalog = load_catalog()
-        apps = [catalog.apps[a] for a in project.spec.apps if catalog.apps[a].ports]
-        port = apps[0].ports[0].guest if apps else None
-        url_path = apps[0].base_url.path if apps and apps[0].base_url else "/"
-        ports = tuple(sorted({p.guest for a in apps for p in a.ports}))
-        return project.name, project.spec, template_file.read_text(), port, url_path, ports, project.box_path
-    if path.is_file():
-        raise InputError(f"{path}: 'gaev cloud up' launches a project (its spec gives the user-data and ports); "
-                         "for a box file, export it with 'gaev cloud export' and launch its project")
-    raise InputError(f"{path}: no such project directory")
+        name, spec, template, box = project.name, project.spec, template_file.read_text(), project.box_path
+    elif path.is_file():
+        name, spec, template, box = _box_source(path)
+    else:
+        raise InputError(f"{path}: no such project directory or box file")
+    catalog = load_catalog()
+    apps = [catalog.apps[a] for a in spec.apps if catalog.apps[a].ports]
+    port = apps[0].ports[0].guest if apps else None
+    url_path = apps[0].base_url.path if apps and apps[0].base_url else "/"
+    ports = tuple(sorted({p.guest for a in apps for p in a.ports}))
+    return name, spec, template, port, url_path, ports, box
+
+
+def _box_source(box: Path):
+    """A bare .box: its spec comes from GAEV's record of building it (found by the box's
+    sha256), since the file itself holds only the disk and Vagrant's metadata. Without
+    that record GAEV knows neither the apps, ports and resources nor the user-data the
+    image's base-URL hook reads, so it refuses rather than guess."""
+    digest = sha256_file(box)
+    data, _warnings = records.load()
+    built = [b for b in data.get("built", []) if b.get("checksum") == digest and b.get("spec")]
+    if not built:
+        raise InputError(f"{box}: GAEV has no record of building this box (sha256 {digest[:16]}...), so it knows "
+                         "neither its apps and ports nor the user-data its first-boot hook reads; launch its "
+                         "project instead: gaev cloud up PROJECT")
+    entry = built[-1]
+    spec = parse_spec_text(yaml.safe_dump(entry["spec"]), file=f"{records.records_path()} (the spec of {box.name})")
+    if not spec.cloud:
+        raise InputError(f"{box}: built from a spec without targets: [vagrant, openstack] (no cloud-init, no "
+                         "base-URL hook); add 'openstack' to the project's targets and build it again")
+    return str(entry.get("name") or spec.name), spec, project_user_data(spec), box
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ class CloudScreen(Screen):
             default, known = None, str(error)
         with Vertical():
             yield Label("Launch a project on an OpenStack cloud (its gaev.yaml needs targets: [vagrant, openstack]).")
-            yield Input(str(self.project or ""), placeholder="project directory with a built box", id="cloud-source")
+            yield Input(str(self.project or ""), placeholder="project directory with a built box, or a .box GAEV built", id="cloud-source")
             yield Input(default or "", placeholder=f"cloud: {known}", id="cloud-cloud")
             yield Input(placeholder="flavour (empty: the smallest that fits)", id="cloud-flavor")
             yield Input(placeholder="SSH public key (empty: ~/.ssh/id_ed25519.pub, ...)", id="cloud-key")
