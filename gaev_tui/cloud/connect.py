@@ -5,7 +5,9 @@ cloud names reach its messages."""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 
 from keystoneauth1 import exceptions as ksa_exc
 from openstack import connection
@@ -73,3 +75,20 @@ def connect(name: str) -> connection.Connection:
 def _file_clouds(configs: loader.OpenStackConfig) -> set[str]:
     """The clouds named in clouds.yaml itself (not the SDK's 'envvars' from OS_*)."""
     return set((configs.cloud_config or {}).get("clouds", {})) - {"envvars"}
+
+
+@contextlib.contextmanager
+def reported(name: str) -> Iterator[None]:
+    """What openstacksdk or keystoneauth raise while GAEV talks to ``name`` (a service
+    missing from the catalogue, a refused request, a lost connection) as one line naming
+    the cloud, never a traceback. Their messages name services, URLs and HTTP codes,
+    never the credentials."""
+    try:
+        yield
+    except GaevError:
+        raise
+    except os_exc.HttpException as error:
+        code = getattr(error, "status_code", None)
+        raise GaevError(f"cloud '{name}' refused: {error.details or error.message} (HTTP {code})") from None
+    except (os_exc.SDKException, ksa_exc.ClientException) as error:
+        raise GaevError(f"cloud '{name}': {error}") from None

@@ -22,7 +22,7 @@ from gaev_tui.cloud import flavors, launch, record
 from gaev_tui.cloud.image import check_flat, export_image, qemu_info
 from gaev_tui.cloud.upload import Progress
 from gaev_tui.envspec import parse_spec_text
-from gaev_tui.errors import EXIT_OK, InputError
+from gaev_tui.errors import EXIT_OK, GaevError, InputError
 from gaev_tui.render.userdata import fill_user_data, project_user_data, public_key_line
 
 DEFAULT_KEYS = ("~/.ssh/id_ed25519.pub", "~/.ssh/id_ecdsa.pub", "~/.ssh/id_rsa.pub")
@@ -153,27 +153,28 @@ def launch_request(req: Request, say, cancel: threading.Event | None = None,
         digest = sha256_file(image_file)
     need = flavors.Need(res.cpus, res.memory_mb, max(virtual, (res.disk_gb or 0) * flavors.GIB))
 
-    conn = clouds.connect(cloud)
-    all_flavors = list(conn.compute.flavors())
-    if req.flavor:
-        flavor = launch.flavor_by_name(conn, req.flavor)
-        if not flavors.fits(flavor, need):
-            raise InputError(f"--flavor: {flavor.name} ({flavor.vcpus} vCPUs, {flavor.ram} MB, {flavor.disk} GB) is too small "
-                             f"for {need.cpus} vCPUs, {need.memory_mb} MB and the image's {need.disk_gb} GB disk")
-    else:
-        flavor = flavors.smallest(all_flavors, need)
-        for line in flavors.table(all_flavors, need, flavor):
-            say(line)
-        if flavor is None:
-            raise InputError(f"no flavour of '{cloud}' holds {need.cpus} vCPUs, {need.memory_mb} MB and the image's {need.disk_gb} GB disk")
-    plan = launch.Plan(
-        cloud=cloud, server=server, image_file=str(image_file), image_name=f"gaev-{name}-{digest[:12]}",
-        image_sha256=digest, disk_format=fmt, flavor=flavor.name, key_name=f"gaev-{_key_id(public_key)}",
-        public_key=public_key, user_data=user_data, ports=tuple(p for p in ports if p != 22),
-        network=req.network, floating_ip=req.floating_ip, base_url=req.base_url,
-        url_path=url_path, url_port=port,
-    )
-    return launch.up(conn, plan, say, cancel=cancel, timeout=req.timeout, progress=progress)
+    with clouds.reported(cloud):  # the SDK's errors as one line
+        conn = clouds.connect(cloud)
+        all_flavors = list(conn.compute.flavors())
+        if req.flavor:
+            flavor = launch.flavor_by_name(conn, req.flavor)
+            if not flavors.fits(flavor, need):
+                raise InputError(f"--flavor: {flavor.name} ({flavor.vcpus} vCPUs, {flavor.ram} MB, {flavor.disk} GB) is too small "
+                                 f"for {need.cpus} vCPUs, {need.memory_mb} MB and the image's {need.disk_gb} GB disk")
+        else:
+            flavor = flavors.smallest(all_flavors, need)
+            for line in flavors.table(all_flavors, need, flavor):
+                say(line)
+            if flavor is None:
+                raise InputError(f"no flavour of '{cloud}' holds {need.cpus} vCPUs, {need.memory_mb} MB and the image's {need.disk_gb} GB disk")
+        plan = launch.Plan(
+            cloud=cloud, server=server, image_file=str(image_file), image_name=f"gaev-{name}-{digest[:12]}",
+            image_sha256=digest, disk_format=fmt, flavor=flavor.name, key_name=f"gaev-{_key_id(public_key)}",
+            public_key=public_key, user_data=user_data, ports=tuple(p for p in ports if p != 22),
+            network=req.network, floating_ip=req.floating_ip, base_url=req.base_url,
+            url_path=url_path, url_port=port,
+        )
+        return launch.up(conn, plan, say, cancel=cancel, timeout=req.timeout, progress=progress)
 
 
 def up(args, say, progress: Progress | None = None) -> int:
@@ -202,8 +203,9 @@ def down(args, say) -> int:
     created = record.load(args.name)
     if created is None:
         raise InputError(f"GAEV launched no server named '{args.name}' (see 'gaev cloud list')")
-    conn = clouds.connect(clouds.resolve(args.cloud or created.get("cloud")))
-    gone = launch.cleanup(conn, created, say, image=args.image)
+    cloud = clouds.resolve(args.cloud or created.get("cloud"))
+    with clouds.reported(cloud):
+        gone = launch.cleanup(clouds.connect(cloud), created, say, image=args.image)
     record.drop(args.name)
     print(f"{args.name}: deleted {', '.join(gone) if gone else 'nothing left to delete'}")
     return EXIT_OK
@@ -217,10 +219,13 @@ def list_servers(args) -> int:
         state = "?"
         if args.cloud is None or args.cloud == cloud:
             try:
-                conn = connections.setdefault(cloud, clouds.connect(clouds.resolve(cloud)))
-                server = launch.find(conn.compute.find_server, created["server_id"]) if created.get("server_id") else None
-                state = server.status if server else "gone"
-            except InputError as error:
+                with clouds.reported(cloud):
+                    if cloud not in connections:
+                        connections[cloud] = clouds.connect(clouds.resolve(cloud))
+                    conn = connections[cloud]
+                    server = launch.find(conn.compute.find_server, created["server_id"]) if created.get("server_id") else None
+                    state = server.status if server else "gone"
+            except GaevError as error:  # one unreachable cloud does not hide the others' servers
                 state = f"unknown ({error})"
         rows.append({"name": name, "cloud": cloud, "status": state, "url": created.get("url", "")})
     if args.json:

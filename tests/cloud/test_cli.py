@@ -17,6 +17,7 @@ from gaev_tui.envspec import parse_spec_text, spec_to_dict
 from tests.cloud import recorded
 from tests.cloud.helpers import SPEC, cloud_project, ssh_key
 from tests.registry.helpers import make_box
+from tests.registry.servers import free_port
 from tests.toolcheck import need_tool
 
 
@@ -142,3 +143,21 @@ def test_a_bare_box_without_a_cloud_spec_is_one_line_and_creates_nothing(flow, t
     errors = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("[cloud]")]
     assert len(errors) == 1 and expected in errors[0], errors
     assert flow.calls == [] and record.load("cloudy") is None
+
+
+def test_an_unreachable_keystone_is_one_line(tmp_path, monkeypatch, capsys):
+    port = free_port()  # nothing listens there
+    (tmp_path / "clouds.yaml").write_text(
+        f"clouds:\n  gone:\n    auth:\n      auth_url: http://127.0.0.1:{port}/v3\n      username: u\n"
+        "      password: s3cret-unused\n      project_name: p\n      user_domain_name: Default\n"
+        "      project_domain_name: Default\n")
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(tmp_path / "clouds.yaml"))
+    monkeypatch.delenv("OS_CLOUD", raising=False)
+    project = cloud_project(tmp_path / "p")
+    key = ssh_key(tmp_path).with_suffix(".pub")
+    image = qcow2(tmp_path / "img.qcow2", "1G")
+    assert main(["cloud", "up", str(project), "--cloud", "gone", "--key", str(key), "--image", str(image)]) == 1
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if not line.startswith("[cloud]")]
+    assert errors == [f"gaev: cloud 'gone': cannot reach http://127.0.0.1:{port}/v3 (ConnectFailure)"]
+    assert "s3cret-unused" not in err and record.load("cloudy") is None

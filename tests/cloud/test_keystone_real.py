@@ -27,9 +27,9 @@ pytestmark = pytest.mark.tools
 CLOUD = "real-keystone"
 
 
-def clouds_yaml(cloud, directory, monkeypatch, password=None) -> None:
+def clouds_yaml(cloud, directory, monkeypatch, password=None, region="RegionOne") -> None:
     (directory / "clouds.yaml").write_text(
-        f"clouds:\n  {CLOUD}:\n    region_name: RegionOne\n    identity_api_version: '3'\n"
+        f"clouds:\n  {CLOUD}:\n    region_name: {region}\n    identity_api_version: '3'\n"
         f"    auth:\n      auth_url: {cloud.auth_url}\n      username: {cloud.username}\n"
         f"      project_name: {cloud.project}\n      user_domain_name: Default\n      project_domain_name: Default\n")
     (directory / "secure.yaml").write_text(
@@ -129,6 +129,21 @@ def test_a_wrong_password_is_one_line_and_creates_nothing(keystone_cloud, tmp_pa
     assert errors == [f"gaev: {tmp_path / 'clouds.yaml'}: cloud '{CLOUD}': {cloud.auth_url} refused the credentials "
                       "(HTTP 401); check its user, project and password (secure.yaml keeps the password apart)"]
     assert wrong not in out + err and record.load("cloudy") is None
+    assert images(cloud, tmp_path, monkeypatch) == []
+
+
+def test_a_region_without_the_services_is_one_line_and_creates_nothing(keystone_cloud, tmp_path, monkeypatch, capsys):
+    cloud = keystone_cloud
+    clouds_yaml(cloud, tmp_path, monkeypatch, region="RegionTwo")  # the catalogue has RegionOne only
+    project = cloud_project(tmp_path / "p")
+    key = ssh_key(tmp_path).with_suffix(".pub")
+    image = qcow2(tmp_path / "img.qcow2")
+    with recorded.compute_replayed() as flow:
+        assert main(["cloud", "up", str(project), "--cloud", CLOUD, "--key", str(key), "--image", str(image)]) == 1
+        assert flow.calls == []
+    errors = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("[cloud]")]
+    assert len(errors) == 1 and errors[0].startswith(f"gaev: cloud '{CLOUD}': ") and "RegionTwo" in errors[0], errors
+    assert "compute" in errors[0] and record.load("cloudy") is None
     assert images(cloud, tmp_path, monkeypatch) == []
 
 
