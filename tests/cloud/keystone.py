@@ -92,7 +92,7 @@ def running_keystone(root: Path, admin_password: str) -> Iterator[str]:
         db.execute("PRAGMA journal_mode=WAL")
     _manage(manage, conf, "fernet_setup", *user)
     _manage(manage, conf, "credential_setup", *user)
-    _manage(manage, conf, "bootstrap", "--bootstrap-password", admin_password, "--bootstrap-region-id", REGION,
+    _manage(manage, conf, "bootstrap", f"--bootstrap-password={admin_password}", "--bootstrap-region-id", REGION,
             "--bootstrap-admin-url", url + "/", "--bootstrap-public-url", url + "/", "--bootstrap-internal-url", url + "/")
     log = root / "uwsgi.log"
     # One process, one thread: sqlite takes one writer; uWSGI's HTTP socket does not keep
@@ -144,7 +144,8 @@ def _catalogue(admin, glance_url: str, user_password: str, glance_password: str)
 def keystone_cloud(tmp_path_factory):
     """A :class:`Cloud`: Keystone with a catalogue, and Glance checking its tokens."""
     root = tmp_path_factory.mktemp("keystone")
-    admin_password, user_password, glance_password = (secrets.token_urlsafe(12) for _ in range(3))
+    # hex after a prefix: never read as an option (a leading '-') nor as a YAML number
+    admin_password, user_password, glance_password = (f"pw-{secrets.token_hex(8)}" for _ in range(3))
     started = time.monotonic()
     times = {}
     with running_keystone(root, admin_password) as auth_url:
