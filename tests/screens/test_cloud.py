@@ -93,6 +93,7 @@ async def test_cloud_screen_shows_the_configured_clouds(make, flow, tmp_path):
         assert "Clouds: testcloud" in str(app.screen.query_one("#cloud-known", Static).render())
 
 
+@pytest.mark.tools
 async def test_cloud_screen_follows_the_upload_to_a_real_glance(make, glance, tmp_path, monkeypatch):
     # Glance is real (tests/cloud/glance.py, no Keystone); compute and network are the recorded flow
     clouds = tmp_path / "clouds.yaml"
