@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -23,8 +24,19 @@ _DEBIAN = re.compile(r"^[a-z0-9][a-z0-9+.-]+(=[0-9][A-Za-z0-9.+~:-]*)?$")
 _R = re.compile(r"^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9](@[0-9][0-9.-]*)?$")
 # Chocolatey ids: letters, digits, dots, hyphens, underscores; optional "@VERSION".
 _CHOCO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(@[0-9][0-9A-Za-z.-]*)?$")
+# Homebrew (docs.brew.sh Formula Cookbook, Cask Cookbook "token"): lower-case letters,
+# digits and + - _ . @ ("gcc@13", "libxml++3"); a cask is written "cask:TOKEN"; a formula
+# or cask of a third-party tap "USER/TAP/NAME". Homebrew installs only its current
+# version: a versioned formula carries the version in its name (python@3.12).
+_BREW = re.compile(r"^(cask:)?([A-Za-z0-9][A-Za-z0-9_-]*/[A-Za-z0-9][A-Za-z0-9_-]*/)?[a-z0-9][a-z0-9+._@-]*$")
+# TeX Live package names as tlmgr lists them ("latexmk", "collection-fontsrecommended",
+# "IEEEtran", "tex-gyre"): letters, digits, '.', '_', '-'.
+_TEX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # Box names on Vagrant Cloud: "org/name"; local names are free-form but sane.
 _BOX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+# The characters RFC 3986 allows in a URL (others are %-encoded): no quotes, spaces,
+# backticks or angle brackets to reach the Vagrantfile or the README.
+_URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,2000}")
 # Project / box names also become VM and file names.
 _PROJECT = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 
@@ -116,9 +128,51 @@ def choco_package(value: str) -> str | None:
     return None
 
 
+def brew_package(value: str) -> str | None:
+    if _BREW.fullmatch(value):
+        return None
+    if _BREW.fullmatch(value.lower()):
+        return f"has capitals, but Homebrew names are lower case: write '{value.lower()}'"
+    if "=" in value:
+        return ("pins a version, which Homebrew cannot: it installs its current version "
+                "(a versioned formula has the version in its name, like 'python@3.12')")
+    return ("is not a Homebrew formula or cask (lower-case letters, digits, '+', '-', '_', '.', '@', "
+            "like 'wget' or 'gcc@13'; 'cask:NAME' for a cask; 'USER/TAP/NAME' from a tap)")
+
+
+def tex_package(value: str) -> str | None:
+    if not _TEX.fullmatch(value):
+        return "is not a TeX Live package name (letters, digits, '.', '_', '-', like 'latexmk' or 'collection-fontsrecommended')"
+    return None
+
+
 def box_name(value: str) -> str | None:
     if not _BOX.fullmatch(value):
         return "is not a Vagrant box name (like 'bento/ubuntu-22.04')"
+    return None
+
+
+def box_url(value: str) -> str | None:
+    """``config.vm.box_url``: where Vagrant fetches the box's metadata.json (a box
+    registry's), which carries the checksum Vagrant verifies. It lands in the
+    Vagrantfile, which is shared: no credentials, no presigned query."""
+    if not _URL_CHARS.fullmatch(value):
+        return "must be one URL, without spaces (characters of RFC 3986 only; %-encode the others)"
+    try:
+        parsed = urllib.parse.urlsplit(value)
+    except ValueError:  # an unclosed IPv6 bracket
+        return "is not a URL"
+    if parsed.scheme == "s3":
+        return ("is an s3:// URL, which Vagrant cannot read: give the registry's public URL "
+                "(https://.../ORG/BOX/metadata.json; 'gaev registry list' shows it)")
+    if parsed.scheme not in ("https", "http", "file") or (parsed.scheme != "file" and not parsed.hostname):
+        return "must be a box registry's metadata.json URL (https://, http:// or file://)"
+    if parsed.username or parsed.password:
+        return "must not hold a user name or password (the Vagrantfile is shared)"
+    if parsed.query or parsed.fragment:
+        return "must not carry a query or fragment (a token or presigned URL: Vagrant's HEAD breaks those)"
+    if parsed.path.endswith(".box"):
+        return "points at a .box file: give the box's metadata.json URL, whose checksum Vagrant verifies"
     return None
 
 
@@ -133,4 +187,6 @@ PACKAGE_CHECKS = {
     "r": r_package,
     "bioconductor": r_package,
     "choco": choco_package,
+    "brew": brew_package,
+    "tex": tex_package,
 }

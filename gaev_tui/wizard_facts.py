@@ -18,11 +18,13 @@ from gaev_tui.wizard_state import WizardState
 CATEGORY_LABELS = {
     "apt": "System", "python": "Python", "r": "R (CRAN)",
     "bioconductor": "Bioconductor", "choco": "Windows (Chocolatey)",
+    "brew": "macOS (Homebrew)", "tex": "TeX (tlmgr)",
 }
 # How to pin a version, per category, in the syntax the spec accepts.
 PIN_EXAMPLES = {
     "apt": "git=1:2.39.2-1.1", "python": "pandas==2.2.2", "r": "ggplot2@3.5.1",
     "bioconductor": "DESeq2@1.42.0", "choco": "git@2.44.0",
+    "brew": "none (a versioned formula: python@3.12; a cask: cask:NAME)", "tex": "none (TeX Live 2025)",
 }
 
 

@@ -27,7 +27,7 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "resources": ("hostname", "resources", "network", "shared_folders", "timezone", "locale"),
 }
 STEPS = tuple(STEP_FIELDS)
-CATEGORIES = ("apt", "python", "r", "bioconductor", "choco")
+CATEGORIES = ("apt", "python", "r", "bioconductor", "choco", "brew", "tex")
 WIZARD_FILE = "wizard"  # the "file" named in errors about what the user typed
 
 _PORT = re.compile(r"^\s*(\S+?)\s*:\s*(\S+?)\s*(?:/\s*(\S+))?\s*$")
@@ -45,6 +45,7 @@ class WizardState:
     box_name: str = ""  # blank: the catalogue's default for the OS and provider
     box_version: str = ""  # blank: the newest
     box_build: str = ""  # "packer": build the base box from the installer ISO
+    box_url: str = ""  # blank: none; else a box registry's metadata.json for box_name
     hostname: str = ""
     cpus: str = "2"
     memory_mb: str = "2048"
@@ -78,7 +79,7 @@ class WizardState:
             os=data.get("os", ""), provider=data.get("provider", ""),
             provider_options=dict(data.get("provider_options", {})),
             box_name=box.get("name", ""), box_version=str(box.get("version", "")),
-            box_build=box.get("build", ""), hostname=data.get("hostname", ""),
+            box_build=box.get("build", ""), box_url=box.get("url", ""), hostname=data.get("hostname", ""),
             cpus=_text(resources.get("cpus")), memory_mb=_text(resources.get("memory_mb")),
             disk_gb=_text(resources.get("disk_gb")),
             private_network=network.get("private_network", ""),
@@ -103,7 +104,8 @@ class WizardState:
         its own words; only the wizard's own list syntax is checked here.
         """
         allowed = _keys_upto(upto)
-        box = {k: v for k, v in (("name", self.box_name), ("version", self.box_version), ("build", self.box_build)) if v}
+        box = {k: v for k, v in (("name", self.box_name), ("version", self.box_version), ("build", self.box_build),
+                                 ("url", self.box_url.strip())) if v}
         resources = {k: _number(v) for k, v in (("cpus", self.cpus), ("memory_mb", self.memory_mb), ("disk_gb", self.disk_gb)) if v.strip()}
         network: dict[str, Any] = {}
         if self.private_network.strip():

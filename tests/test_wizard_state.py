@@ -110,7 +110,7 @@ def test_app_defaults_raise_memory_and_forward_ports(catalog):
 
 def test_facts_from_the_catalogue(catalog):
     assert categories_for(catalog, "ubuntu-22.04") == ("apt", "python", "r", "bioconductor")
-    assert categories_for(catalog, "macos-14") == ()
+    assert categories_for(catalog, "macos-14") == ("brew", "python", "r", "bioconductor", "tex")
     names = [o.name for o in offered_packages(catalog, "python")]
     assert names == ["numpy", "pandas", "matplotlib", "scikit-learn", "biopython", "pysam"]
     assert packer_reason(catalog, "ubuntu-22.04", "virtualbox") is None

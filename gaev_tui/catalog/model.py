@@ -9,7 +9,7 @@ HOST_OSES = ("linux", "windows", "macos")
 OS_FAMILIES = ("debian", "rhel", "windows", "macos")
 COMMUNICATORS = ("ssh", "winrm")
 INSTALL_KINDS = ("autoinstall", "preseed", "kickstart", "autounattend", "manual")
-PACKAGE_CATEGORIES = ("apt", "python", "r", "bioconductor", "choco")
+PACKAGE_CATEGORIES = ("apt", "python", "r", "bioconductor", "choco", "brew", "tex")
 APP_KINDS = ("tljh", "rstudio_server", "docker")
 
 
@@ -66,14 +66,31 @@ class AptRepo:
     fingerprint: str  # 40 hex digits, upper case
 
 
+# What a macOS guest downloads and installs itself (provisioning.installers): R's, XQuartz's
+# and BasicTeX's .pkg installers, and Homebrew's install script.
+INSTALLERS = ("r", "xquartz", "tex", "homebrew")
+
+
+@dataclass(frozen=True)
+class Installer:
+    """A pinned download the macOS roles install: its version, address and sha256."""
+
+    version: str
+    url: str  # https://
+    sha256: str  # 64 lower-case hex digits: get_url refuses any other file
+    repository: str = ""  # tex: the TeX Live repository tlmgr installs packages from
+
+
 @dataclass(frozen=True)
 class Provisioning:
-    """How a Linux guest is provisioned: its pinned Ansible and where R comes from."""
+    """How a guest is provisioned: Linux's pinned Ansible and where R comes from;
+    macOS's pinned installers (its Ansible runs on the host)."""
 
     ansible_core: str = ""  # exact ansible-core installed in the guest (pip, in a venv)
     ansible_python: str = ""  # the oldest Python that ansible-core runs on, e.g. "3.11"
     r_apt: AptRepo | None = None  # CRAN's own apt repository for this release
     r_binary_repo: str = ""  # binary CRAN packages (Posit Package Manager __linux__ URL)
+    installers: dict[str, Installer] = field(default_factory=dict)  # one of INSTALLERS -> it
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from gaev_tui.catalog.model import (
     COMMUNICATORS,
     HOST_OSES,
     INSTALL_KINDS,
+    INSTALLERS,
     OS_FAMILIES,
     PACKAGE_CATEGORIES,
     App,
@@ -20,6 +21,7 @@ from gaev_tui.catalog.model import (
     BaseUrl,
     BoxRef,
     Catalog,
+    Installer,
     Iso,
     OsEntry,
     PackageSet,
@@ -129,7 +131,7 @@ _RPM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+._-]*$")
 def _provisioning(f: Fields | None) -> Provisioning:
     if f is None:
         return Provisioning()
-    f.only(("ansible_core", "ansible_python", "r_apt", "r_binary_repo"))
+    f.only(("ansible_core", "ansible_python", "r_apt", "r_binary_repo", "installers"))
     core = f.text("ansible_core", "")
     if core and not _VERSION.match(core):
         raise f.error(("ansible_core",), f"must be an exact version such as 2.19.14, not '{core}'")
@@ -149,7 +151,32 @@ def _provisioning(f: Fields | None) -> Provisioning:
     binary = f.text("r_binary_repo", "")
     if binary and not binary.startswith(("https://", "file://")):
         raise f.error(("r_binary_repo",), "must be an https:// address")
-    return Provisioning(core, python, repo, binary)
+    return Provisioning(core, python, repo, binary, _installers(f.sub("installers")))
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _installers(f: Fields | None) -> dict[str, Installer]:
+    """``provisioning.installers`` (macOS): each download pinned by its sha256."""
+    if f is None:
+        return {}
+    f.only(INSTALLERS)
+    found = {}
+    for name in f.data:
+        item = f.sub(name)
+        if item is None:
+            raise f.error((name,), "must be a mapping {version, url, sha256}")
+        item.only(("version", "url", "sha256", "repository") if name == "tex" else ("version", "url", "sha256"))
+        url, repository = item.text("url"), item.text("repository", "")
+        for key, value in (("url", url), ("repository", repository)):
+            if value and not value.startswith("https://"):
+                raise item.error((key,), "must be an https:// address")
+        sha256 = item.text("sha256").lower()
+        if not _SHA256.match(sha256):
+            raise item.error(("sha256",), "must be the file's sha256: 64 hexadecimal digits")
+        found[name] = Installer(str(item.get("version", (str, int, float))), url, sha256, repository)
+    return found
 
 
 def _r_libraries(f: Fields, name: str) -> RLibraries:

@@ -3,6 +3,7 @@ verified) and write a minimal project that runs it."""
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -14,25 +15,32 @@ def register(subparsers) -> None:
                               description=__doc__.split("\n\n")[0])
     p.add_argument("ref", metavar="URL|ORG/BOX", help="a registry's metadata.json URL, or ORG/BOX from your sources")
     p.add_argument("--version", help="default: the newest")
-    p.add_argument("--provider", help="default: any the version offers")
+    p.add_argument("--provider", help="which provider's box, when the version has several (default: any)")
     p.add_argument("--architecture", help="default: the box's default architecture")
+    p.add_argument("--cpus", type=int, metavar="N", help="default: the published spec's")
+    p.add_argument("--memory", type=int, metavar="MB", help="default: the published spec's")
     p.add_argument("-o", "--output", type=Path, help="project directory (default: BOX)")
     p.add_argument("--no-add", action="store_true", help="only write the project (vagrant up adds the box)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from gaev_tui.catalog import load_catalog
     from gaev_tui.registry import get, sources
 
     chosen = get.choose(args.ref, sources.load(), args.version, args.provider, args.architecture)
     dest = args.output or Path(chosen.name.split("/")[1])
-    files = get.project_files(chosen)
+    catalog = load_catalog()
+    settings = get.published_settings(chosen, catalog, args.cpus, args.memory)
+    files = get.project_files(chosen, settings, catalog)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         get.write_new_project(files, dest)  # raises the one-line refusal before any download
     if not args.no_add:
         print(f"[get] vagrant box add {chosen.name} {chosen.version} ({chosen.provider})", file=sys.stderr)
         get.add_box(chosen, on_line=lambda line: print(f"[vagrant] {line}", file=sys.stderr))
     get.write_new_project(files, dest)
+    for note in settings.notes:
+        print(f"[get] note: {note}", file=sys.stderr)
     print(f"gaev: {chosen.name} {chosen.version} ({chosen.provider}) is ready in {dest}")
-    print(f"next: cd {dest} && vagrant up --provider={chosen.provider}")
+    print(f"next: cd {shlex.quote(str(dest))} && vagrant up --provider={chosen.provider}")
     return EXIT_OK

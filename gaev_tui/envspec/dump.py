@@ -21,7 +21,9 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
     out["provider"] = spec.provider
     if spec.provider_options:
         out["provider_options"] = dict(sorted(spec.provider_options.items()))
-    box = {k: v for k, v in (("name", spec.base_box.name), ("version", spec.base_box.version), ("build", spec.base_box.build)) if v is not None}
+    base = spec.base_box
+    box = {k: v for k, v in (("name", base.name), ("version", base.version), ("build", base.build), ("url", base.url))
+           if v is not None}
     if box:
         out["base_box"] = box
     if spec.hostname:
@@ -46,7 +48,7 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
         out["shared_folders"] = [{"host": f.host, "guest": f.guest} for f in spec.shared_folders]
     packages = {
         category: list(values)
-        for category in ("apt", "python", "r", "bioconductor", "choco")
+        for category in ("apt", "python", "r", "bioconductor", "choco", "brew", "tex")
         if (values := getattr(spec.packages, category))
     }
     if packages:

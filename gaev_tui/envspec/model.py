@@ -23,6 +23,15 @@ class BaseBox:
     name: str | None = None  # None: the catalogue's default for the OS and provider
     version: str | None = None  # None: the newest
     build: str | None = None  # "packer": build it from the OS installer ISO
+    # A box registry's metadata.json for ``name`` (Vagrant's config.vm.box_url): where
+    # ``vagrant up`` on any machine fetches the box, checksum-verified. None: Vagrant's
+    # default catalogue, or a box already added.
+    url: str | None = None
+
+
+# The bounds the spec's resources are checked against (also those of 'gaev get --cpus/--memory').
+CPUS_RANGE = (1, 64)
+MEMORY_MB_RANGE = (256, 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,11 @@ class Packages:
     r: tuple[str, ...] = ()  # CRAN, "name" or "name@version"
     bioconductor: tuple[str, ...] = ()
     choco: tuple[str, ...] = ()  # Windows (Chocolatey), "id" or "id@version"
+    brew: tuple[str, ...] = ()  # macOS (Homebrew): formulae, "cask:NAME" for casks
+    tex: tuple[str, ...] = ()  # macOS: TeX Live packages (tlmgr names) on top of BasicTeX
 
     def is_empty(self) -> bool:
-        return not (self.apt or self.python or self.r or self.bioconductor or self.choco)
+        return not (self.apt or self.python or self.r or self.bioconductor or self.choco or self.brew or self.tex)
 
 
 @dataclass(frozen=True)

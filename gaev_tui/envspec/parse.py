@@ -16,6 +16,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from gaev_tui import names, yamlsrc
 from gaev_tui.catalog import Catalog, load_catalog
 from gaev_tui.envspec.model import (
+    CPUS_RANGE,
+    MEMORY_MB_RANGE,
     SPEC_KEYS,
     TARGETS,
     BaseBox,
@@ -36,9 +38,19 @@ FAMILY_CATEGORIES = {
     "debian": ("apt", "python", "r", "bioconductor"),
     "rhel": ("apt", "python", "r", "bioconductor"),
     "windows": ("choco", "r", "bioconductor"),
-    "macos": (),
+    "macos": ("brew", "python", "r", "bioconductor", "tex"),
+}
+# What to write instead, for the usual mix-ups between Linux and macOS guests.
+_CATEGORY_HINTS = {
+    ("brew", False): "; Homebrew is for macOS guests: list system packages under apt",
+    ("tex", False): "; TeX packages are for macOS guests: list TeX Live's apt packages (texlive-...) under apt",
+    ("apt", True): "; on macOS, system tools come from Homebrew: list them under brew",
 }
 LIBVIRT_DRIVERS = ("kvm", "qemu")
+# Where a macOS guest (10.15 and later) can write: its data volume's firmlinks, /tmp and
+# /var (links into /private); the rest of / is the read-only system volume.
+_MACOS_WRITABLE = ("/Users/", "/Volumes/", "/opt/", "/usr/local/", "/Library/", "/Applications/",
+                   "/private/", "/tmp/", "/var/")
 
 
 def package_categories(family: str) -> tuple[str, ...]:
@@ -167,15 +179,21 @@ def _base_box(f: Fields, catalog: Catalog, os_id: str, provider: str) -> BaseBox
     sub = f.sub("base_box")
     box = BaseBox()
     if sub is not None:
-        sub.only(("name", "version", "build"))
+        sub.only(("name", "version", "build", "url"))
         version = sub.get("version", (str, int, float), None)
         if version is not None:
             version = str(version)
             if not _BOX_VERSION.fullmatch(version):
                 raise sub.error(("version",), f"'{version}' is not a box version (like '202401.31.0')")
-        box = BaseBox(_checked(sub, "name", names.box_name, None), version, sub.text("build", None))
+        box = BaseBox(_checked(sub, "name", names.box_name, None), version, sub.text("build", None),
+                      _checked(sub, "url", names.box_url, None))
         if box.build not in (None, "packer"):
             raise sub.error(("build",), f"the only way to build a base box is 'packer', not '{box.build}'")
+        if box.url is not None and box.build is not None:
+            raise sub.error(("url",), "a base box built with Packer is not fetched from a registry; remove 'url'")
+        if box.url is not None and box.name is None:
+            # Vagrant refuses a metadata.json whose name differs from config.vm.box.
+            raise sub.error(("url",), "a registry URL needs the box's 'name' as the registry lists it (ORG/BOX)")
     if box.build == "packer":
         if os_entry.iso is None:
             raise f.error(("base_box", "build"), f"the catalogue has no installer ISO for {os_entry.label}, so its base box cannot be built")
@@ -269,8 +287,8 @@ def _resources(f: Fields, catalog: Catalog, apps: tuple[str, ...], errors: _Erro
     else:
         sub.only(("cpus", "memory_mb", "disk_gb"))
         before = len(errors.found)
-        cpus = errors.attempt(sub.number, "cpus", 1, 64, Resources.cpus)
-        memory = errors.attempt(sub.number, "memory_mb", 256, 1024 * 1024, Resources.memory_mb)
+        cpus = errors.attempt(sub.number, "cpus", *CPUS_RANGE, Resources.cpus)
+        memory = errors.attempt(sub.number, "memory_mb", *MEMORY_MB_RANGE, Resources.memory_mb)
         disk = errors.attempt(sub.number, "disk_gb", 4, 16384, None)
         if len(errors.found) > before:
             return None
@@ -360,6 +378,9 @@ def _shared_folder(f: Fields, family: str, index: int, folders: list[SharedFolde
         raise item.error(("guest",), f"'{guest}' would hide the VM's own files; choose a sub-folder")
     if any(existing.guest == guest for existing in folders):
         raise item.error(("guest",), f"'{guest}' is shared twice")
+    if family == "macos" and not any(guest.startswith(root) for root in _MACOS_WRITABLE):
+        raise item.error(("guest",), f"'{guest}' is on macOS's read-only system volume: put it under "
+                         "/Users/vagrant/ (like /Users/vagrant/data) or another of " + ", ".join(_MACOS_WRITABLE))
     return SharedFolder(host, guest)
 
 
@@ -373,11 +394,13 @@ def _packages(f: Fields, family: str, os_label: str, errors: _Errors) -> Package
         values = errors.attempt(sub.texts, category, [], default=[])
         if values and category not in FAMILY_CATEGORIES[family]:
             allowed = ", ".join(FAMILY_CATEGORIES[family]) or "none yet"
-            errors.add(sub.error((category,), f"{category} packages cannot be installed on {os_label} (possible: {allowed})"))
+            errors.add(sub.error((category,), f"{category} packages cannot be installed on {os_label} (possible: {allowed})"
+                                 + _CATEGORY_HINTS.get((category, family == "macos"), "")))
             continue
         seen: set[str] = set()
         for index, value in enumerate(values):
-            key = re.split(r"[=@<>!~\[; ]", value, maxsplit=1)[0].lower().replace("_", "-")
+            # Homebrew's '@' is part of the name (gcc@12 and gcc@13 are two formulae).
+            key = value.lower() if category == "brew" else re.split(r"[=@<>!~\[; ]", value, maxsplit=1)[0].lower().replace("_", "-")
             if reason := check(value):
                 errors.add(sub.error((category, index), f"'{value}' {reason}"))
             elif key in seen:

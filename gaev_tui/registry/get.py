@@ -1,20 +1,26 @@
 """``gaev get``: add a published box through ``vagrant box add`` (Vagrant verifies its
-checksum) and write a minimal project that runs it, with the forwarded ports and shared
-folders of the spec published beside it."""
+checksum) and write a minimal project that runs it with the machine settings of the spec
+published beside it: CPUs, memory, provider options (libvirt's driver, VirtualBox's gui),
+network (forwarded ports, their host_ip rule, private network) and shared folders."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
 from gaev_tui import tools
+from gaev_tui.catalog import Catalog
+from gaev_tui.envspec import Spec, parse_spec_text, required_memory_mb
+from gaev_tui.envspec.advice import DiskPlan
+from gaev_tui.envspec.model import CPUS_RANGE, MEMORY_MB_RANGE, SharedFolder
 from gaev_tui.errors import GaevError, InputError
 from gaev_tui.registry import remote
+from gaev_tui.render.project import machine_context, reach_lines
+from gaev_tui.templating import render
 
 
 @dataclass(frozen=True)
@@ -62,19 +68,78 @@ def add_box(chosen: Chosen, on_line=print) -> None:
             raise GaevError(f"vagrant box add failed: {next((x for x in reversed(last) if x.strip()), '')}")
 
 
-def project_files(chosen: Chosen) -> dict[str, bytes]:
-    from gaev_tui.templating import render
+@dataclass(frozen=True)
+class Settings:
+    """The machine settings the written project takes from the published spec."""
 
-    ports, folders, rsync = [], [], chosen.provider == "libvirt"
-    if chosen.spec_text:
-        with contextlib.suppress(GaevError):  # a spec from another lab's catalogue: the box still runs
-            from gaev_tui.envspec import parse_spec_text
+    spec: Spec | None  # None: none usable; the box runs with its own settings
+    notes: tuple[str, ...] = ()  # what was left out, and why
 
-            spec = parse_spec_text(chosen.spec_text, file="gaev.yaml (published)")
-            ports, folders = list(spec.network.forwarded_ports), list(spec.shared_folders)
-    context = dict(name=chosen.name, version=chosen.version, provider=chosen.provider,
-                   architecture=chosen.architecture, sha256=chosen.sha256, metadata_url=chosen.metadata_url,
-                   ports=ports, folders=folders, rsync=rsync, citation=chosen.citation or "")
+
+def published_settings(chosen: Chosen, catalog: Catalog, cpus: int | None = None,
+                       memory_mb: int | None = None) -> Settings:
+    """The published spec, checked here, fitted to the box chosen (its provider), to this
+    computer (only shared folders inside the project: another computer's paths mean
+    nothing here, and Vagrant would create them) and to the CPUs and memory asked."""
+    settings = _fitted(chosen, catalog)
+    if cpus is None and memory_mb is None:
+        return settings
+    if settings.spec is None:
+        raise InputError(f"--cpus/--memory: {chosen.name} {chosen.version} has no usable gaev.yaml "
+                         f"({settings.notes[0]}); set them in the written Vagrantfile instead")
+    spec = settings.spec
+    resources = replace(spec.resources, cpus=_within("--cpus", cpus, CPUS_RANGE, spec.resources.cpus),
+                        memory_mb=_within("--memory", memory_mb, MEMORY_MB_RANGE, spec.resources.memory_mb))
+    needed = required_memory_mb(catalog, spec.apps)
+    if resources.memory_mb < needed:
+        raise InputError(f"--memory {resources.memory_mb}: the box's applications need {needed} MB")
+    return Settings(replace(spec, resources=resources), settings.notes)
+
+
+def _within(option: str, value: int | None, bounds: tuple[int, int], default: int) -> int:
+    if value is None:
+        return default
+    if not bounds[0] <= value <= bounds[1]:
+        raise InputError(f"{option} {value}: must be between {bounds[0]} and {bounds[1]}")
+    return value
+
+
+def _fitted(chosen: Chosen, catalog: Catalog) -> Settings:
+    if not chosen.spec_text:
+        return Settings(None, ("the version was published without its gaev.yaml: the box runs with its own settings",))
+    try:
+        spec = parse_spec_text(chosen.spec_text, catalog, file="gaev.yaml (published)")
+    except GaevError as exc:  # a spec from another lab's catalogue: the box still runs
+        return Settings(None, (f"its published gaev.yaml does not check here, so its settings are not used: {exc}",))
+    notes = []
+    if spec.provider != chosen.provider:
+        # Resources, network and folders hold on any provider; provider_options do not.
+        notes += [f"the spec was written for {spec.provider}: its provider options are left out"] if spec.provider_options else []
+        spec = replace(spec, provider=chosen.provider, provider_options={})
+    kept = tuple(f for f in spec.shared_folders if _inside_project(f))
+    notes += [f"shared folder {f.host} -> {f.guest} is a path of the publisher's computer: left out"
+              for f in spec.shared_folders if f not in kept]
+    return Settings(replace(spec, shared_folders=kept), tuple(notes))
+
+
+def _inside_project(folder: SharedFolder) -> bool:
+    path = PurePosixPath(folder.host.replace("\\", "/"))
+    return not (folder.windows_host or path.is_absolute() or ".." in path.parts)
+
+
+def project_files(chosen: Chosen, settings: Settings, catalog: Catalog) -> dict[str, bytes]:
+    """The Vagrantfile (the box, and the spec's machine settings rendered by the same
+    template as a generated project's) and a README saying how to start it."""
+    spec = settings.spec
+    context: dict[str, object] = dict(
+        name=chosen.name, version=chosen.version, provider=chosen.provider, architecture=chosen.architecture,
+        sha256=chosen.sha256, metadata_url=chosen.metadata_url, citation=chosen.citation or "",
+        has_spec=spec is not None, rsync=chosen.provider == "libvirt", notes=list(settings.notes),
+        access=reach_lines(spec, catalog) if spec else [],
+    )
+    if spec:
+        # The box is used as it was published: its disk is already the size it was built at.
+        context.update(machine_context(spec, catalog, DiskPlan("none", None, None)))
     files = {"Vagrantfile": render("get/Vagrantfile.j2", **context), "README.md": render("get/README.md.j2", **context)}
     if chosen.spec_text:
         files["gaev.published.yaml"] = chosen.spec_text

@@ -25,9 +25,13 @@ def collect(store) -> list[dict]:
     return sorted(boxes, key=lambda b: b["name"])
 
 
-def build(boxes: list[dict], base_url: str) -> dict:
+def build(boxes: list[dict], base_url: str, oses: dict[str, dict] | None = None) -> dict:
+    """``oses``: box name -> the OS of its newest published version (``{"id", "label"}``
+    from its lock), by which the wizard's base-box step offers a box for a project's OS."""
+    oses = oses or {}
     return {"format": FORMAT, "url": base_url,
             "boxes": [{"name": b["name"], "description": b.get("description", ""),
+                       **({"os": oses[b["name"]]} if oses.get(b["name"]) else {}),
                        "metadata_url": f"{base_url}/{b['name']}/metadata.json", "versions": b["versions"]}
                       for b in boxes]}
 
@@ -44,13 +48,15 @@ def refresh(store, base_url: str, retries: int = 20) -> dict:
     for _ in range(retries):
         current = store.read(INDEX_KEY, metadata.MAX_BYTES * 8)
         metas = collect(store)
-        index = build(metas, base_url)
+        views = [page.box_view(store, base_url, meta) for meta in metas]
+        index = build(metas, base_url, {view["name"]: {"id": view["os_id"], "label": view["os"]}
+                                        for view in views if view["os_id"]})
         data = (json.dumps(index, indent=2, sort_keys=True) + "\n").encode()
         try:
             if current is None or current[0] != data:
                 store.replace(INDEX_KEY, data, "application/json", current[1] if current else None)
         except Conflict:
             continue
-        page.publish_pages(store, base_url, metas)
+        page.publish_pages(store, base_url, views)
         return index
     raise Conflict(f"{store}/{INDEX_KEY} kept changing; run 'gaev registry index {store}' to rebuild it")

@@ -89,7 +89,8 @@ def box_view(store, base_url: str, meta: dict) -> dict:
                 _read_text(store, record("CITATION.txt")), str(prov.get("doi") or "")))
     lock = newest_lock or {}
     return {"name": meta["name"], "description": meta.get("description", ""), "versions": versions,
-            "os": (lock.get("os") or {}).get("label", ""), "apps": sorted(lock.get("apps") or {}),
+            "os": (lock.get("os") or {}).get("label", ""), "os_id": (lock.get("os") or {}).get("id", ""),
+            "apps": sorted(lock.get("apps") or {}),
             "providers": sorted({v.provider for v in versions}),
             "metadata_url": f"{base_url}/{meta['name']}/metadata.json", "page": f"{meta['name']}/index.html"}
 
@@ -107,9 +108,9 @@ def render_box(box: dict) -> str:
     return _env().get_template("box.html.j2").render(box=box)
 
 
-def publish_pages(store, base_url: str, metas: list[dict]) -> None:
-    """Write index.html and every box page (plain overwrites: pages are derived data)."""
-    boxes = [box_view(store, base_url, meta) for meta in metas]
+def publish_pages(store, base_url: str, boxes: list[dict]) -> None:
+    """Write index.html and every box page (``box_view`` of each box; plain overwrites:
+    pages are derived data)."""
     for box in boxes:
         _put(store, box["page"], render_box(box))
     _put(store, "index.html", render_index(boxes, base_url))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from gaev_tui import __version__
+from gaev_tui import __version__, names
 
 PROCESS_RUN_CRATE = "https://w3id.org/ro/wfrun/process/0.5"
 DATACITE_SCHEMA = "http://datacite.org/schema/kernel-4"
@@ -65,6 +65,13 @@ class VersionFacts:
             return {}
 
 
+def base_box_url(base: dict) -> str | None:
+    """The registry the base box came from (``base_box.url`` in the lock), if it is one
+    the spec accepts (a lock travels by hand, so it is checked again)."""
+    url = base.get("url")
+    return url if isinstance(url, str) and names.box_url(url) is None else None
+
+
 def ro_crate(facts: VersionFacts, doi: str | None = None) -> bytes:
     from rocrate.model.contextentity import ContextEntity
     from rocrate.rocrate import ROCrate
@@ -92,7 +99,8 @@ def ro_crate(facts: VersionFacts, doi: str | None = None) -> bytes:
         if base.get("name"):
             objects.append(crate.add(ContextEntity(crate, "#base-box", properties={
                 "@type": "SoftwareApplication", "name": base["name"], "version": str(base.get("version") or ""),
-                "description": "the base box the build started from"})))
+                "description": "the base box the build started from",
+                **({"url": url} if (url := base_box_url(base)) else {})})))
         instruments = [crate.add(ContextEntity(crate, "#gaev", properties={
             "@type": "SoftwareApplication", "name": "GAEV", "version": str(facts.lock().get("gaev_version") or __version__)}))]
         for tool, version in sorted(facts.tools.items()):
@@ -134,6 +142,9 @@ def datacite(facts: VersionFacts, doi: str | None = None) -> dict:
     if base.get("name"):
         record["relatedIdentifiers"] = [{"relatedIdentifier": f"vagrant:{base['name']}@{base.get('version') or ''}",
                                          "relatedIdentifierType": "URN", "relationType": "IsDerivedFrom"}]
+        if url := base_box_url(base):  # a lab's registry: where the base box itself is found
+            record["relatedIdentifiers"].append({"relatedIdentifier": url, "relatedIdentifierType": "URL",
+                                                 "relationType": "IsDerivedFrom"})
     if doi:
         record["doi"] = doi
     return record

@@ -64,22 +64,30 @@ def read_metadata(url: str) -> dict:
 
 
 def choose(meta: dict, version: str | None, provider: str | None, architecture: str | None) -> tuple[dict, dict]:
-    """The version entry and provider entry to use (the newest version by default)."""
+    """The version entry and provider entry to use: the newest version that has a box of
+    the provider and architecture asked (any, when not asked)."""
     from gaev_tui.boxcache import versions
 
     entries = sorted(meta["versions"], key=lambda v: versions.sort_key(v["version"]), reverse=True)
-    for entry in entries:
-        if version and entry["version"] != version:
-            continue
+    candidates = [e for e in entries if not version or e["version"] == version]
+    if not candidates:
+        raise InputError(f"{meta['name']}: no published version {version} "
+                         f"(versions: {', '.join(v['version'] for v in entries) or 'none'})")
+    for entry in candidates:
         for prov in reversed(entry["providers"]):  # the default architecture is listed last
             if provider and prov["name"] != provider:
                 continue
-            if architecture and prov.get("architecture", metadata.DEFAULT_ARCHITECTURE) != architecture:
+            if architecture and _architecture(prov) != architecture:
                 continue
             return entry, prov
-    wanted = " ".join(x for x in (version, provider, architecture) if x) or "any box"
-    raise InputError(f"{meta['name']}: no published version matches {wanted} "
-                     f"(versions: {', '.join(v['version'] for v in entries) or 'none'})")
+    offered = sorted({f"{p['name']} ({_architecture(p)})" for e in candidates for p in e["providers"]})
+    wanted = " ".join(x for x in (provider, architecture) if x)
+    missing = f"{meta['name']} {version} has no {wanted} box" if version else f"{meta['name']}: no version has a {wanted} box"
+    raise InputError(f"{missing}; published: {', '.join(offered) or 'none'}" + (" (choose one with --provider)" if provider else ""))
+
+
+def _architecture(prov: dict) -> str:
+    return prov.get("architecture", metadata.DEFAULT_ARCHITECTURE)
 
 
 def version_file_url(prov: dict, name: str) -> str:

@@ -30,6 +30,12 @@ LINUX_ROLE_ORDER = (
     "rstudio_server", "docker_app", "python_packages", "cloud_ready", "manifest",
 )
 WINDOWS_ROLE_ORDER = ("windows_base", "windows_packages", "windows_r_packages", "windows_manifest")
+# macOS: R, XQuartz, BasicTeX and Homebrew's packages before the R and Python packages.
+MACOS_ROLE_ORDER = ("macos_base", "macos_packages", "r_packages", "python_packages", "macos_manifest")
+# Collections the host-side roles use, pinned: what 'ansible-galaxy collection install -r
+# ansible/requirements.yml' installs. community.general 11.4.2 is the one the ansible
+# 12.3.0 bundle ships (the host's Ansible the tests run).
+COLLECTION_PINS = {"community.general": "11.4.2"}
 # One R installer serves Linux and Windows; it is kept once and placed in both roles.
 SHARED_ROLE_FILES = {"windows_r_packages/files/gaev_r_install.R": "r_packages/files/gaev_r_install.R"}
 # A role file named NAME.<family>.yml is that family's NAME.yml: a project gets only its
@@ -80,7 +86,14 @@ def roles_for(spec: Spec, catalog: Catalog) -> list[str]:
             wanted.add("windows_r_packages")
         return [role for role in WINDOWS_ROLE_ORDER if role in wanted]
     if family == "macos":
-        return []
+        wanted = {"macos_base", "macos_manifest"}
+        if spec.packages.brew or spec.packages.tex or spec.packages.r or spec.packages.bioconductor:
+            wanted.add("macos_packages")
+        if spec.packages.r or spec.packages.bioconductor:
+            wanted.add("r_packages")
+        if spec.packages.python:
+            wanted.add("python_packages")
+        return [role for role in MACOS_ROLE_ORDER if role in wanted]
     wanted = {"repositories", "manifest"}
     if spec.timezone or spec.locale:
         wanted.add("server")
@@ -139,7 +152,9 @@ def requirements_yaml(collections: list[str]) -> str:
     header = ("# Written by GAEV: the Ansible collections the roles use, besides ansible.builtin\n"
               "# (which every ansible-core has). Install them with:\n"
               "#   ansible-galaxy collection install -r ansible/requirements.yml\n---\n")
-    return header + yaml.dump({"collections": [{"name": name} for name in collections]},
+    entries = [{"name": name, **({"version": COLLECTION_PINS[name]} if name in COLLECTION_PINS else {})}
+               for name in collections]
+    return header + yaml.dump({"collections": entries},
                               Dumper=_Dumper, sort_keys=False, default_flow_style=False)
 
 
@@ -220,6 +235,36 @@ def tljh_config(spec: Spec, catalog: Catalog, app: App) -> dict[str, Any]:
     return config
 
 
+def macos_vars(spec: Spec, catalog: Catalog) -> dict[str, Any]:
+    """What the macOS roles install: the catalogue's pinned installers (R and XQuartz
+    for R packages, BasicTeX for TeX ones) and Homebrew's formulae and casks."""
+    installers = catalog.oses[spec.os].provisioning.installers
+    wanted = []
+    if spec.packages.r or spec.packages.bioconductor:
+        wanted += [("R", "r"), ("XQuartz", "xquartz")]
+    if spec.packages.tex:
+        wanted.append(("BasicTeX", "tex"))
+    if spec.packages.brew:
+        wanted.append(("Homebrew", "homebrew"))
+    missing = [key for _, key in wanted if key not in installers]
+    if missing:
+        raise GaevError(f"the catalogue's {spec.os} entry names no provisioning.installers.{missing[0]} "
+                        f"(version, url, sha256), which this spec needs")
+    pkgs = [{"name": label, "version": installers[key].version, "url": installers[key].url, "sha256": installers[key].sha256}
+            for label, key in wanted if key != "homebrew"]
+    data: dict[str, Any] = {
+        "gaev_macos_pkgs": pkgs,
+        "gaev_tex_packages": list(spec.packages.tex),
+        "gaev_tex_repository": installers["tex"].repository if spec.packages.tex else "",
+        "gaev_brew_formulae": [name for name in spec.packages.brew if not name.startswith("cask:")],
+        "gaev_brew_casks": [name.removeprefix("cask:") for name in spec.packages.brew if name.startswith("cask:")],
+    }
+    if spec.packages.brew:
+        brew = installers["homebrew"]
+        data["gaev_homebrew_installer"] = {"version": brew.version, "url": brew.url, "sha256": brew.sha256}
+    return data
+
+
 def vars_for(spec: Spec, catalog: Catalog) -> dict[str, Any]:
     apps = [catalog.apps[app] for app in spec.apps]
     tljh = next((app for app in apps if app.kind == "tljh"), None)
@@ -240,6 +285,8 @@ def vars_for(spec: Spec, catalog: Catalog) -> dict[str, Any]:
         "gaev_choco_packages": list(spec.packages.choco),
         "gaev_manifest_path": MANIFEST_PATH,
     }
+    if catalog.oses[spec.os].family == "macos":
+        data.update(macos_vars(spec, catalog))
     if provisioning.r_apt:
         repo = provisioning.r_apt
         data["gaev_r_apt"] = {"url": repo.url, "suite": repo.suite, "key_url": repo.key_url, "fingerprint": repo.fingerprint}

@@ -29,8 +29,10 @@ def check_collections(project: Path) -> Iterator[CheckResult]:
         return
     label = "Ansible collections (ansible/requirements.yml)"
     try:
-        wanted = [item["name"] for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("collections") or []]
-    except (yaml.YAMLError, TypeError, KeyError) as exc:
+        entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("collections") or []
+        wanted = [item["name"] for item in entries]
+        pins = {item["name"]: str(item["version"]) for item in entries if item.get("version")}
+    except (yaml.YAMLError, TypeError, KeyError, AttributeError) as exc:
         yield CheckResult(label, "failed", f"ansible/requirements.yml is not a list of collections: {exc}")
         return
     if not wanted:
@@ -49,8 +51,8 @@ def check_collections(project: Path) -> Iterator[CheckResult]:
         yield CheckResult(label, "failed", f"cannot read 'ansible-galaxy collection list': {(proc.stdout + proc.stderr).strip()[:500]}")
         return
     missing = [name for name in wanted if name not in installed]
-    detail = "\n".join(f"collection {name} is missing: install it with 'ansible-galaxy collection install {name}'"
-                       for name in missing)
+    detail = "\n".join(f"collection {name} is missing: install it with 'ansible-galaxy collection install {name}"
+                       + (f":=={pins[name]}" if name in pins else "") + "'" for name in missing)
     if missing:
         detail += "\n(or all at once: 'ansible-galaxy collection install -r ansible/requirements.yml'; 'pip install ansible' bundles them)"
     yield CheckResult(label, "failed" if missing else "ok", detail)

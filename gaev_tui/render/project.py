@@ -36,7 +36,7 @@ def resolve_box(spec: Spec, catalog: Catalog) -> ResolvedBox:
     version = spec.base_box.version
     if version is None and spec.base_box.name is None:
         version = default.version
-    return ResolvedBox(name, version)
+    return ResolvedBox(name, version, spec.base_box.url)
 
 
 def _provider_lines(spec: Spec, disk: DiskPlan) -> list[str]:
@@ -94,13 +94,16 @@ def _disk_text(spec: Spec, disk: DiskPlan) -> str:
 def _contents(spec: Spec, catalog: Catalog) -> list[str]:
     lines = []
     labels = {"apt": "System packages", "python": "Python packages", "r": "R packages (CRAN)",
-              "bioconductor": "Bioconductor packages", "choco": "Windows packages (Chocolatey)"}
+              "bioconductor": "Bioconductor packages", "choco": "Windows packages (Chocolatey)",
+              "brew": "Homebrew formulae and casks", "tex": "TeX Live packages (on BasicTeX)"}
     for category, label in labels.items():
         if values := getattr(spec.packages, category):
             lines.append(f"{label}: " + ", ".join(f"`{v}`" for v in values))
     provisioning = catalog.oses[spec.os].provisioning
     if (spec.packages.r or spec.packages.bioconductor) and provisioning.r_apt:
         lines.append(f"R: the current release from CRAN's repository (`{provisioning.r_apt.url}` `{provisioning.r_apt.suite}`)")
+    for item in ansible.macos_vars(spec, catalog)["gaev_macos_pkgs"] if catalog.oses[spec.os].family == "macos" else []:
+        lines.append(f"{item['name']} {item['version']} (`{item['url']}`, sha256 checked)")
     for app_id in spec.apps:
         app = catalog.apps[app_id]
         version = f" {app.version}" if app.version else ""
@@ -150,9 +153,9 @@ def _url_path(catalog: Catalog, spec: Spec, guest: int) -> str:
     return "/"
 
 
-def access_lines(spec: Spec, catalog: Catalog) -> list[str]:
-    """How to reach what the VM serves, and the first steps (the project README's list;
-    the wizard shows it once the project is written)."""
+def reach_lines(spec: Spec, catalog: Catalog) -> list[str]:
+    """Where the VM's forwarded ports, shared folders and private address are (also in
+    the README of the project ``gaev get`` writes around a published box)."""
     lines = []
     for port in forwards(spec, catalog):
         url = f"http://localhost:{port.host}{_url_path(catalog, spec, port.guest)}"
@@ -163,6 +166,13 @@ def access_lines(spec: Spec, catalog: Catalog) -> list[str]:
         lines.append(f"Shared folder: `{folder.host}` on this machine is `{folder.guest}` in the VM.")
     if spec.network.private_network:
         lines.append("Private network address: `vagrant ssh -c 'hostname -I'` shows it.")
+    return lines
+
+
+def access_lines(spec: Spec, catalog: Catalog) -> list[str]:
+    """How to reach what the VM serves, and the first steps (the project README's list;
+    the wizard shows it once the project is written)."""
+    lines = reach_lines(spec, catalog)
     for app in (catalog.apps[app_id] for app_id in spec.apps):
         if app.kind == "tljh":
             admin = app.settings.get("admin_user", "admin")
@@ -191,32 +201,51 @@ def _notes(spec: Spec, catalog: Catalog) -> list[str]:
         notes.append("libvirt: shared folders are copied with rsync when the VM starts; run `vagrant rsync` to copy changes again.")
     if os_entry.family == "windows":
         notes.append("Windows: Ansible runs from this machine over WinRM; it needs `pip install ansible pywinrm` (on Windows, use WSL).")
+    if os_entry.family == "macos":
+        notes.append("macOS: Ansible runs from this machine over SSH; it needs `pip install ansible` (or ansible-core and "
+                     "`ansible-galaxy collection install -r ansible/requirements.yml`). `scripts/macos-python.sh` first "
+                     "installs Apple's Command Line Tools in the VM, whose python3 Ansible uses.")
+        notes.append("macOS: shared folders are copied with rsync when the VM starts (`vagrant rsync` copies changes "
+                     "again): macOS guests have no VirtualBox or Parallels shared-folder driver GAEV can rely on.")
+        notes.append("macOS: R packages are CRAN's and Bioconductor's macOS binaries (no compiler needed); a version "
+                     "pin (`name@version`) builds from source and needs the Command Line Tools' compilers.")
     if provider.vagrant_plugin:
         notes.append(f"{provider.label} needs the Vagrant plugin `{provider.vagrant_plugin}`.")
     return notes
+
+
+def machine_context(spec: Spec, catalog: Catalog, disk: DiskPlan) -> dict[str, object]:
+    """What templates/vagrant/machine.j2 needs: the machine's settings from the spec, for the
+    generated project and for the project ``gaev get`` writes around a published box."""
+    family = catalog.oses[spec.os].family
+    return dict(spec=spec, windows=family == "windows", macos=family == "macos",
+                rsync=spec.provider == "libvirt" or family == "macos", forwards=forwards(spec, catalog), provider_lines=_provider_lines(spec, disk),
+                hub_admin=_hub_admin(spec, catalog))
 
 
 def render_project(spec: Spec, catalog: Catalog) -> dict[str, bytes]:
     """Every file of the project for ``spec``, keyed by its path relative to the project."""
     os_entry, provider = catalog.oses[spec.os], catalog.providers[spec.provider]
     windows = os_entry.family == "windows"
+    macos = os_entry.family == "macos"
     roles = ansible.roles_for(spec, catalog)
     box = resolve_box(spec, catalog)
     disk = disk_plan(spec, catalog)
     files: dict[str, str | bytes] = {}
     context = dict(
-        spec=spec, os=os_entry, provider=provider, box=box, windows=windows,
-        gaev_version=__version__, rsync=spec.provider == "libvirt", playbook=bool(roles),
-        provider_lines=_provider_lines(spec, disk), disk_line=_disk_line(spec, disk), has_ansible=bool(roles),
-        disk=disk, disk_text=_disk_text(spec, disk),
-        guest_ansible=os_entry.provisioning, forwards=forwards(spec, catalog), hub_admin=_hub_admin(spec, catalog),
-        contents=_contents(spec, catalog), access=access_lines(spec, catalog), notes=_notes(spec, catalog),
+        machine_context(spec, catalog, disk),
+        os=os_entry, provider=provider, box=box, gaev_version=__version__, playbook=bool(roles),
+        disk_line=_disk_line(spec, disk), has_ansible=bool(roles), disk=disk, disk_text=_disk_text(spec, disk),
+        guest_ansible=os_entry.provisioning, contents=_contents(spec, catalog), access=access_lines(spec, catalog),
+        notes=_notes(spec, catalog),
     )
     files["Vagrantfile"] = render("project/Vagrantfile.j2", **context)
     files["README.md"] = render("project/README.md.j2", **context)
     files["gaev.yaml"] = dump_spec(spec)
     script = "cleanup.ps1" if windows else "cleanup.sh"
-    files[f"scripts/{script}"] = static_tree("project", "scripts")[script]
+    files[f"scripts/{script}"] = static_tree("project", "scripts")["cleanup-macos.sh" if macos else script]
+    if macos and roles:
+        files["scripts/macos-python.sh"] = static_tree("project", "scripts")["macos-python.sh"]
     if roles:
         files["ansible/playbook.yml"] = ansible.playbook_yaml(spec, catalog)
         files["ansible/vars/all.yml"] = ansible.vars_yaml(spec, catalog)
@@ -244,7 +273,9 @@ def _lock_ansible(spec: Spec, catalog: Catalog, roles: list[str]) -> dict[str, o
     if not roles:
         return None
     if not provisioning.ansible_core:  # Windows and macOS: the host's Ansible, over WinRM/SSH
-        return {"runs_on": "host", "collections": ansible.collections_used(ansible.role_files(roles, catalog.oses[spec.os].family))}
+        collections = ansible.collections_used(ansible.role_files(roles, catalog.oses[spec.os].family))
+        pins = {name: ansible.COLLECTION_PINS[name] for name in collections if name in ansible.COLLECTION_PINS}
+        return {"runs_on": "host", "collections": collections, **({"collection_versions": pins} if pins else {})}
     return {"runs_on": "guest", "ansible_core": provisioning.ansible_core, "python": f">={provisioning.ansible_python}",
             "install": "pip into /opt/gaev/ansible (scripts/install-ansible.sh)"}
 
@@ -261,7 +292,9 @@ def _lock(spec: Spec, catalog: Catalog, box: ResolvedBox, roles: list[str], file
         "name": spec.name,
         "os": {"id": spec.os, "family": catalog.oses[spec.os].family, "label": catalog.oses[spec.os].label},
         "provider": spec.provider,
-        "base_box": {"name": box.name, "version": box.version, "build": box.build},
+        # The registry the box comes from, only when there is one: locks of projects
+        # without one stay as they were.
+        "base_box": {"name": box.name, "version": box.version, "build": box.build, **({"url": box.url} if box.url else {})},
         "apps": apps,
         "ansible": _lock_ansible(spec, catalog, roles),
         "roles": roles,

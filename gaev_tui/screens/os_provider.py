@@ -148,7 +148,7 @@ Arrow keys move in a list (the highlighted line is the choice), Tab goes to the 
 
     def forget_box(self) -> None:
         """A chosen box belongs to one OS and provider: back to the default."""
-        self.state.box_name = self.state.box_version = ""
+        self.state.box_name = self.state.box_version = self.state.box_url = ""
 
     def on_radio_set_changed(self, event: ChoiceSet.Changed) -> None:
         if event.radio_set.id == "opt-driver":

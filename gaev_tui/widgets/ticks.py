@@ -73,6 +73,13 @@ class ChoiceSet(RadioSet):
         Binding("up,left", "choose(-1)", "Previous option", show=False),
     ]
 
+    async def insert_choices(self, buttons: list[RadioButton], before: int) -> None:
+        """Add lines (a list that arrived later) before line ``before``; the cursor stays
+        on the choice."""
+        if buttons:
+            await self.mount(*buttons, before=before)
+            self._cursor_on_choice()
+
     def action_choose(self, step: int) -> None:
         """Move to the next (1) or previous (-1) enabled line, and choose it."""
         (self.action_next_button if step > 0 else self.action_previous_button)()

@@ -34,6 +34,8 @@ def _full_spec(os_id: str) -> str:
     provider = next(iter(CATALOG.oses[os_id].boxes))
     apps = [aid for aid, app in CATALOG.apps.items() if family in app.families]
     packages = ({"choco": ["git"], "r": ["ggplot2"]} if family == "windows" else
+                {"brew": ["git", "cask:xquartz"], "tex": ["latexmk"], "python": ["six"], "r": ["ggplot2"],
+                 "bioconductor": ["limma"]} if family == "macos" else
                 {"apt": ["git"], "python": ["six"], "r": ["ggplot2", "sf"], "bioconductor": ["limma"]})
     spec = {"name": "modules", "os": os_id, "provider": provider, "hostname": "modules",
             "resources": {"cpus": 2, "memory_mb": 8192}, "packages": packages, "apps": apps,
@@ -41,6 +43,8 @@ def _full_spec(os_id: str) -> str:
     if family == "windows":
         spec.pop("locale")
         spec.pop("shared_folders")
+    if family == "macos":
+        spec["shared_folders"] = [{"host": "./d", "guest": "/Users/vagrant/d"}]
     return yaml.safe_dump(spec)
 
 
@@ -85,7 +89,7 @@ def test_a_project_carries_only_its_own_family_tasks(os_id):
     assert "community." not in text
 
 
-@pytest.mark.parametrize("os_id", [oid for oid, e in CATALOG.oses.items() if e.family == "windows"])
+@pytest.mark.parametrize("os_id", [oid for oid, e in CATALOG.oses.items() if e.family in ("windows", "macos")])
 def test_host_side_roles_declare_their_collections(os_id):
     need_tool("ansible-doc")
     files = _project(os_id)

@@ -126,3 +126,22 @@ def test_cran_and_bioconductor_resolve_in_one_pass_with_system_libraries(debian_
     assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
     recap = parse_recap(second.stdout)["target"]
     assert recap.changed == 0 and recap.failed == 0, [line for line in second.stdout.splitlines() if line.startswith("changed:")]
+
+
+def test_the_package_type_reaches_install_packages(debian_root, tmp_path):
+    """r_packages_type (macOS: "binary", CRAN's builds) becomes install.packages()'s type:
+    "source" installs here; "binary", which R on Linux does not have, makes R itself
+    refuse, which shows the option arrived."""
+    root, _ = debian_root
+    cranrepo.write_repo(root / REPO.lstrip("/"))
+    cranrepo.write_bioc_mirror(root / BIOC.lstrip("/"))
+    project = make_project(tmp_path / "ansible", playbook_yaml(ROLES, become=True), _vars([]), roles=ROLES)
+    chroot_inventory(project, root)
+    (project / "vars" / "all.yml").write_text(_vars(["gaevhello"]) + "r_packages_type: source\n")
+    proc, _ = run_playbook(project)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    assert _installed(root, "gaevhello") == "0.1.0"
+    (project / "vars" / "all.yml").write_text(_vars(["gaevmixed"]) + "r_packages_type: binary\n")
+    proc, _ = run_playbook(project)
+    assert proc.returncode != 0
+    assert "type 'binary' is not supported on this platform" in proc.stdout, proc.stdout[-4000:]

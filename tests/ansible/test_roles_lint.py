@@ -3,14 +3,14 @@
 The playbook applies every role (Linux and Windows plays), with a vars file shaped like
 a generated ``vars/all.yml``: realistic values, strings tagged ``!unsafe``, several
 hostile. The roles that cannot run here (R, JupyterHub, RStudio Server, Docker,
-Windows) are checked this way only.
+Windows) are checked this way only; macOS projects in test_macos_project.py.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from gaev_tui.render.ansible import LINUX_ROLE_ORDER, WINDOWS_ROLE_ORDER
+from gaev_tui.render.ansible import LINUX_ROLE_ORDER, MACOS_ROLE_ORDER, WINDOWS_ROLE_ORDER
 from tests.toolcheck import need_tool
 
 from .project import DATA, _has_family, make_project, playbook_yaml, run_ansible, shipped_roles
@@ -39,7 +39,8 @@ def all_roles_project(request, tmp_path_factory):
 
 
 def test_the_renderer_orders_exactly_the_shipped_roles():
-    assert sorted(LINUX_ROLE_ORDER + WINDOWS_ROLE_ORDER) == shipped_roles()
+    # macOS reuses two Linux roles (r_packages, python_packages) through their main.macos.yml.
+    assert sorted(set(LINUX_ROLE_ORDER + WINDOWS_ROLE_ORDER + MACOS_ROLE_ORDER)) == shipped_roles()
 
 
 def test_syntax_check_passes(all_roles_project):

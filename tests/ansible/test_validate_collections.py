@@ -42,3 +42,11 @@ def test_bare_ansible_core_is_enough_for_a_linux_project(tmp_path):
                      tmp_path, bin_dir)
     assert "ok      Ansible collections (ansible/requirements.yml)" in proc.stdout, proc.stdout
     assert "ok      ansible-playbook --syntax-check" in proc.stdout, proc.stdout
+
+
+def test_bare_ansible_core_names_the_collection_a_macos_project_lacks(tmp_path):
+    bin_dir = core_venv(pinned_versions()["debian-12"])
+    proc = _validate("name: m\nos: macos\nprovider: virtualbox\npackages: {brew: [wget], r: [ggplot2]}\n", tmp_path, bin_dir)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert ("collection community.general is missing: install it with "
+            "'ansible-galaxy collection install community.general:==11.4.2'") in proc.stdout

@@ -46,7 +46,7 @@ def write_user_catalog(text: str) -> Path:
 def test_embedded_catalogue_loads_with_everything_issue_2_asks_for(catalog):
     assert set(REQUIRED_OSES) <= set(catalog.oses)
     assert set(REQUIRED_PROVIDERS) <= set(catalog.providers)
-    assert {s.category for s in catalog.package_sets.values()} == {"r", "bioconductor", "python", "apt", "choco"}
+    assert {s.category for s in catalog.package_sets.values()} == {"r", "bioconductor", "python", "apt", "choco", "brew", "tex"}
     assert {a.kind for a in catalog.apps.values()} == set(APP_KINDS)
     assert catalog.sources == ("gaev_tui/catalog.yaml (embedded)",)
 

@@ -46,11 +46,12 @@ def test_line_break_is_refused_in_one_line_fields(field, brk, where):
 
 @pytest.mark.parametrize("check", [names.project_name, names.hostname, names.box_name, names.debian_package,
                                    names.r_package, names.choco_package, names.timezone, names.locale,
-                                   names.python_requirement])
+                                   names.python_requirement, names.brew_package, names.tex_package])
 def test_grammars_match_the_whole_text(check):
     sample = {names.project_name: "vm1", names.hostname: "box", names.box_name: "org/box",
               names.debian_package: "git", names.r_package: "ggplot2", names.choco_package: "git",
-              names.timezone: "UTC", names.locale: "C.UTF-8", names.python_requirement: "numpy"}[check]
+              names.timezone: "UTC", names.locale: "C.UTF-8", names.python_requirement: "numpy",
+              names.brew_package: "cask:firefox", names.tex_package: "latexmk"}[check]
     assert check(sample) is None
     for brk in LINE_BREAKS:
         assert check(sample + brk) is not None, repr(sample + brk)

@@ -82,6 +82,18 @@ def test_vagrantfile_keeps_values_literal(value, tmp_path):
     assert [spec.shared_folders[0].host, spec.shared_folders[0].guest] in folders
 
 
+def test_a_box_url_with_quotes_is_one_ruby_string(tmp_path):
+    """A registry URL may hold quotes and parentheses (RFC 3986 allows them): Ruby
+    sees them as the URL, nothing runs."""
+    url = f"https://h.example/it's');system('touch','{MARKER}');('/metadata.json"
+    spec = parse_spec_text(dump_yaml({"name": "h", "os": "ubuntu-22.04", "provider": "virtualbox",
+                                      "base_box": {"name": "lab/x", "url": url}}))
+    vagrantfile = tmp_path / "Vagrantfile"
+    vagrantfile.write_bytes(render_project(spec, load_catalog())["Vagrantfile"])
+    calls = evaluated_calls(vagrantfile, tmp_path)
+    assert {"call": "config.vm.box_url=", "args": [url], "kw": {}} in calls
+
+
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
 def test_spec_yaml_round_trips(value):
     spec = hostile_spec(value)

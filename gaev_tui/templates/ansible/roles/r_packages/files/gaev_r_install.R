@@ -7,6 +7,8 @@
 #   --bioc-version=V    Bioconductor release ("3.18"); empty: the one for this R
 #   --bioc-mirror=URL   where Bioconductor's repositories live (BiocManager's BioC_mirror)
 #   --bioc-config=PATH  Bioconductor's config.yaml (version map), for offline mirrors
+#   --type=TYPE         install.packages()'s type: "binary" (macOS: CRAN's builds, no
+#                       compiler needed) or "source"; empty: R's default for the platform
 #   CRAN_PACKAGE is "name" (any version) or "name@version" (exactly that CRAN version,
 #   current or archived, through remotes::install_version); BIOC_PACKAGE is a name.
 # Every package is resolved against CRAN and Bioconductor together (BiocManager's
@@ -16,7 +18,7 @@
 # requested package is still missing afterwards: install.packages() only warns.
 
 args <- commandArgs(trailingOnly = TRUE)
-opts <- list(repo = "https://cloud.r-project.org", "bioc-version" = "", "bioc-mirror" = "", "bioc-config" = "")
+opts <- list(repo = "https://cloud.r-project.org", "bioc-version" = "", "bioc-mirror" = "", "bioc-config" = "", type = "")
 cran_specs <- character(0)
 bioc_specs <- character(0)
 in_bioc <- FALSE
@@ -39,6 +41,9 @@ cores <- suppressWarnings(parallel::detectCores())
 options(repos = c(CRAN = opts$repo), Ncpus = if (is.na(cores)) 1L else max(1L, cores))
 if (nzchar(opts[["bioc-mirror"]])) options(BioC_mirror = opts[["bioc-mirror"]])
 if (nzchar(opts[["bioc-config"]])) options(BIOCONDUCTOR_CONFIG_FILE = opts[["bioc-config"]])
+# install.packages() (and BiocManager::install, which calls it) takes its default type
+# from this option.
+if (nzchar(opts$type)) options(pkgType = opts$type)
 # Posit Package Manager serves Linux binaries only to a client that names its R and
 # platform in the User-Agent (its documented setting); other repositories ignore it.
 if (grepl("/__linux__/", opts$repo, fixed = TRUE)) {
