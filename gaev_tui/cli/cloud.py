@@ -27,7 +27,8 @@ def register(subparsers) -> None:
     e.set_defaults(func=run_export)
 
     u = sub.add_parser("up", help="launch a server from the box (uploads the image when needed)")
-    u.add_argument("source", metavar="PROJECT_OR_BOX")
+    u.add_argument("source", metavar="PROJECT_OR_BOX",
+                   help="a cloud-ready project, or a .box GAEV built (its spec comes from GAEV's box records)")
     u.add_argument("--cloud", metavar="NAME", help="a cloud of clouds.yaml (default: OS_CLOUD, or the OS_* variables)")
     u.add_argument("--flavor", metavar="F", help="default: the smallest that fits the spec's CPUs, memory and disk")
     u.add_argument("--key", metavar="PATH", help="SSH public key (default: ~/.ssh/id_ed25519.pub, then id_rsa.pub)")
@@ -75,9 +76,12 @@ def run_export(args) -> int:
 
 
 def run_up(args) -> int:
+    from gaev_tui.cli.progress import ByteBar
     from gaev_tui.cloud.start import up
 
-    return up(args, _say(args))
+    bars: dict[int, ByteBar] = {}  # one per uploaded file (there is one)
+    progress = None if args.json else (lambda sent, total: bars.setdefault(total, ByteBar(total))(sent))
+    return up(args, _say(args), progress)
 
 
 def run_down(args) -> int:

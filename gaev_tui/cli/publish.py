@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
+from gaev_tui.cli.progress import ByteBar
 from gaev_tui.errors import EXIT_OK
 
 
@@ -30,39 +30,17 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-class _Bar:
-    """One line of progress on a terminal (bytes, rate, ETA); nothing when piped."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.start, self.shown = total, time.monotonic(), 0.0
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, done: int) -> None:
-        now = time.monotonic()
-        if not self.tty or (now - self.shown < 0.2 and done < self.total):
-            return
-        self.shown = now
-        rate = done / max(now - self.start, 1e-6)
-        eta = (self.total - done) / rate if rate else 0
-        pct = 100 * done / self.total if self.total else 100
-        sys.stderr.write(f"\r  {pct:5.1f}%  {done / 1e6:,.1f}/{self.total / 1e6:,.1f} MB  "
-                         f"{rate / 1e6:,.1f} MB/s  ETA {eta:,.0f} s ")
-        if done >= self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def run(args) -> int:
     from pathlib import Path
 
     from gaev_tui.registry.share import share
 
-    bar: list[_Bar] = []
+    bar: list[ByteBar] = []
     say = (lambda text: None) if args.json else (lambda text: print(f"[publish] {text}", file=sys.stderr))
     done = share(Path(args.source), args.to, name=args.name, version=args.version, provider=args.provider,
                  architecture=args.architecture, description=args.description, creators=tuple(args.creator),
                  progress=None if args.json else (lambda n: bar[0](n)), on_step=say,
-                 on_size=lambda total: bar.append(_Bar(total)), doi=args.doi)
+                 on_size=lambda total: bar.append(ByteBar(total)), doi=args.doi)
     if args.json:
         print(json.dumps(done.__dict__, indent=2, sort_keys=True))
         return EXIT_OK

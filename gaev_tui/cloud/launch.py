@@ -16,15 +16,12 @@ from dataclasses import dataclass, field
 from openstack import exceptions as os_exc
 
 from gaev_tui.cloud import record
+from gaev_tui.cloud.upload import Cancelled, Progress, ensure_image
+from gaev_tui.cloud.upload import record_created as _note
 from gaev_tui.errors import GaevError, InputError
 
-SHA_PROPERTY = "gaev_sha256"  # the exported image's sha256, kept on the Glance image
 POLL_S = 5.0
 Step = Callable[[str], None]
-
-
-class Cancelled(GaevError):
-    """The user cancelled ``up``; what it created has been deleted."""
 
 
 @dataclass(frozen=True)
@@ -67,35 +64,6 @@ def find(finder, name: str):
         return None
 
 
-def find_image(conn, sha256: str):
-    """A Glance image holding exactly this export (same sha256 property), or None."""
-    for image in conn.image.images():
-        props = image.properties or {}
-        if props.get(SHA_PROPERTY) == sha256 and image.status == "active":
-            return image
-    return None
-
-
-def ensure_image(conn, plan: Plan, step: Step, created: dict[str, str]):
-    """The cloud's image of this export: reused when its sha256 matches, else uploaded
-    (and then recorded as created, so that a failed launch or ``down --image`` deletes it)."""
-    image = find_image(conn, plan.image_sha256)
-    if image is not None:
-        step(f"image: reusing {image.name} ({image.id}), same sha256")
-        return image
-    step(f"image: uploading {plan.image_file} as {plan.image_name}")
-    image = conn.image.create_image(
-        name=plan.image_name, filename=plan.image_file, disk_format=plan.disk_format,
-        container_format="bare", sha256=plan.image_sha256, allow_duplicates=True, wait=True,
-        **{SHA_PROPERTY: plan.image_sha256, "gaev_created": "true"},
-    )
-    _note(plan.server, created, "image_id", image.id)
-    image = conn.image.get_image(image.id)  # the upload's answer still says "queued"
-    if image.status != "active":
-        raise GaevError(f"the image {image.id} is {image.status} after upload, not active")
-    return image
-
-
 def flavor_by_name(conn, name: str):
     flavor = find(conn.compute.find_flavor, name)
     if flavor is None:
@@ -105,7 +73,7 @@ def flavor_by_name(conn, name: str):
 
 
 def up(conn, plan: Plan, step: Step, cancel: threading.Event | None = None,
-       timeout: float = 1800.0, poll: float = POLL_S) -> Launched:
+       timeout: float = 1800.0, poll: float = POLL_S, progress: Progress | None = None) -> Launched:
     """Launch ``plan``; on any failure delete what was created, then re-raise."""
     cancel = cancel or threading.Event()
     # Checked before anything is recorded: a refusal here must not touch the record of
@@ -117,7 +85,7 @@ def up(conn, plan: Plan, step: Step, cancel: threading.Event | None = None,
     created: dict[str, str] = {"cloud": plan.cloud}
     record.save(plan.server, created)
     try:
-        return _up(conn, plan, step, cancel, timeout, poll, created)
+        return _up(conn, plan, step, cancel, timeout, poll, created, progress)
     except BaseException as error:
         step(f"failed ({type(error).__name__}); deleting what this launch created")
         try:
@@ -135,14 +103,9 @@ def _check(cancel: threading.Event) -> None:
         raise Cancelled("cancelled; what this launch created was deleted")
 
 
-def _note(server: str, created: dict[str, str], key: str, value: str) -> None:
-    created[key] = value
-    record.save(server, created)
-
-
-def _up(conn, plan, step, cancel, timeout, poll, created) -> Launched:
+def _up(conn, plan, step, cancel, timeout, poll, created, progress) -> Launched:
     flavor = flavor_by_name(conn, plan.flavor)
-    image = ensure_image(conn, plan, step, created)
+    image = ensure_image(conn, plan, step, created, progress, cancel)
     _check(cancel)
 
     keypair = find(conn.compute.find_keypair, plan.key_name)

@@ -6,6 +6,7 @@ launch and deletes what it created."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from rich.text import Text
@@ -14,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Log, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Log, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from gaev_tui.cloud.connect import cloud_names
@@ -30,6 +31,8 @@ class CloudScreen(Screen):
     CloudScreen #cloud-steps { height: 10; border: round $panel; }
     CloudScreen #cloud-result { height: auto; }
     CloudScreen #cloud-error { color: $error; height: auto; }
+    CloudScreen #cloud-upload { display: none; }
+    CloudScreen #cloud-upload.uploading { display: block; }
     """
     BINDINGS = [Binding("escape", "back", "Back"), Binding("ctrl+l", "launch", "Launch", show=True)]
 
@@ -46,7 +49,7 @@ class CloudScreen(Screen):
             default, known = None, str(error)
         with Vertical():
             yield Label("Launch a project on an OpenStack cloud (its gaev.yaml needs targets: [vagrant, openstack]).")
-            yield Input(str(self.project or ""), placeholder="project directory with a built box", id="cloud-source")
+            yield Input(str(self.project or ""), placeholder="project directory with a built box, or a .box GAEV built", id="cloud-source")
             yield Input(default or "", placeholder=f"cloud: {known}", id="cloud-cloud")
             yield Input(placeholder="flavour (empty: the smallest that fits)", id="cloud-flavor")
             yield Input(placeholder="SSH public key (empty: ~/.ssh/id_ed25519.pub, ...)", id="cloud-key")
@@ -57,6 +60,8 @@ class CloudScreen(Screen):
                 yield Button("Cancel", id="cloud-cancel", disabled=True)
             yield Static(f"Clouds: {known}", id="cloud-known", markup=False)
             yield Log(id="cloud-steps", max_lines=500)
+            # shown once an image upload starts (a reused image has none)
+            yield ProgressBar(id="cloud-upload", show_eta=True)
             yield Static("", id="cloud-error", markup=False)
             yield Static("", id="cloud-result", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -81,6 +86,7 @@ class CloudScreen(Screen):
         self.query_one("#cloud-error", Static).update("")
         self.query_one("#cloud-result", Static).update("")
         self.query_one("#cloud-steps", Log).clear()
+        self.query_one("#cloud-upload", ProgressBar).remove_class("uploading")
         self._show_running(True)
         self._launch(request, self.cancel)
 
@@ -92,8 +98,22 @@ class CloudScreen(Screen):
     def _launch(self, request: Request, cancel: threading.Event) -> None:
         # Steps come a few per second at most (upload, each server state): one UI call each.
         steps = self.query_one("#cloud-steps", Log)
-        done = launch_request(request, lambda text: self.app.call_from_thread(steps.write_line, text), cancel)
+        last = [0.0]
+
+        def progress(sent: int, total: int) -> None:  # per read of the upload: a few UI updates a second
+            now = time.monotonic()
+            if now - last[0] >= 0.2 or sent == total:
+                last[0] = now
+                self.app.call_from_thread(self._uploading, sent, total)
+
+        done = launch_request(request, lambda text: self.app.call_from_thread(steps.write_line, text), cancel,
+                              progress)
         self.app.call_from_thread(self._launched, done)
+
+    def _uploading(self, sent: int, total: int) -> None:
+        bar = self.query_one("#cloud-upload", ProgressBar)
+        bar.add_class("uploading")
+        bar.update(total=total, progress=sent)
 
     def _launched(self, done) -> None:
         text = Text(f"{done.name}: {done.status} at {done.address or 'no IPv4 address'}\n", style="bold")

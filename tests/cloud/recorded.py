@@ -70,9 +70,11 @@ class Flow:
         return any(c.startswith(f"POST {kind}") for c in self.calls)
 
 
-def install(mock: requests_mock.Mocker, fixture: ConnectionFixture) -> Flow:
+def install(mock: requests_mock.Mocker, fixture: ConnectionFixture | None, hosts: str | None = None) -> Flow:
+    """Answer every request (or only those whose URL matches the regex ``hosts``, the
+    others going to real servers when the Mocker has ``real_http=True``)."""
     flow = Flow(mock)
-    token = fixture.v3_token
+    token = fixture.v3_token if fixture else None
     sid = flow.server_id
 
     def record(request) -> str:
@@ -162,7 +164,7 @@ def install(mock: requests_mock.Mocker, fixture: ConnectionFixture) -> Flow:
         context.status_code = 599
         return {"error": f"the recorded flow has no answer for {method} {path}"}
 
-    mock.register_uri(requests_mock.ANY, requests_mock.ANY, json=reply)
+    mock.register_uri(requests_mock.ANY, re.compile(hosts) if hosts else requests_mock.ANY, json=reply)
     return flow
 
 
@@ -186,6 +188,14 @@ def image_doc(sha256: str) -> dict:
 
 ACTIVE = {"status": "ACTIVE", "progress": 100,
           "addresses": {"private": [{"version": 4, "addr": "10.0.0.5", "OS-EXT-IPS:type": "fixed"}]}}
+
+
+@contextlib.contextmanager
+def compute_replayed():
+    """The recorded flow for compute and network only: identity and image are real
+    (tests/cloud/keystone.py puts these two hosts in its catalogue)."""
+    with requests_mock.Mocker(real_http=True) as mock:
+        yield install(mock, None, hosts=r"^https://(compute|network)\.example\.com")
 
 
 @contextlib.contextmanager

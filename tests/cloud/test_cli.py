@@ -10,9 +10,14 @@ import subprocess
 import pytest
 
 from gaev_tui.boxbuild.checksum import sha256_file
+from gaev_tui.boxcache import records
 from gaev_tui.cli.main import main
+from gaev_tui.cloud import record
+from gaev_tui.envspec import parse_spec_text, spec_to_dict
 from tests.cloud import recorded
-from tests.cloud.helpers import cloud_project, ssh_key
+from tests.cloud.helpers import SPEC, cloud_project, ssh_key
+from tests.registry.helpers import make_box
+from tests.registry.servers import free_port
 from tests.toolcheck import need_tool
 
 
@@ -94,3 +99,65 @@ def test_bad_input_is_one_line_and_creates_nothing(flow, tmp_path, capsys, monke
     errors = [line for line in err.splitlines() if not line.startswith("[cloud]")]  # progress lines aside
     assert len(errors) == 1 and expected in errors[0], err
     assert posts(flow) == []
+
+
+def built_box(tmp_path, spec_text=SPEC):
+    """A .box GAEV built (its record, with the spec, in GAEV's box records), moved away
+    from its project as a user would copy it."""
+    box = make_box(tmp_path / "elsewhere" / "cloudy.box")
+    records.record_built("cloudy", "0", "libvirt", checksum=sha256_file(box), spec=spec_to_dict(parse_spec_text(spec_text)),
+                         box_file=str(tmp_path / "gone" / "builds" / "cloudy.box"))
+    return box
+
+
+def test_up_from_a_bare_box_gaev_built(flow, tmp_path, capsys):
+    box = built_box(tmp_path)
+    key = ssh_key(tmp_path).with_suffix(".pub")
+    assert main(["cloud", "up", str(box), "--cloud", "testcloud", "--key", str(key), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "server:         cloudy" in out and "security group: gaev-cloudy: tcp 22, 80" in out
+    assert "--- user-data ---\n#cloud-config\n" in out and "/usr/local/sbin/gaev-base-url" in out
+    image = qcow2(tmp_path / "img.qcow2", "8G")
+    flow.image_sha256 = sha256_file(image)
+    flow.server_states = [recorded.ACTIVE]
+    assert main(["cloud", "up", str(box), "--cloud", "testcloud", "--key", str(key), "--image", str(image)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[:2] == ["cloudy: ACTIVE at 10.0.0.5", "  url: http://10.0.0.5/"]
+    rules = [r.json()["security_group_rule"]["port_range_min"] for r in flow.mock.request_history
+             if r.url.endswith("/security-group-rules")]
+    assert rules == [22, 80]  # the spec's app ports, from GAEV's record
+    assert main(["cloud", "down", "cloudy"]) == 0
+
+
+@pytest.mark.parametrize("case", ["no record", "not cloud-ready"])
+def test_a_bare_box_without_a_cloud_spec_is_one_line_and_creates_nothing(flow, tmp_path, capsys, case):
+    if case == "no record":
+        box = make_box(tmp_path / "other.box")
+        expected = f"{box}: GAEV has no record of building this box (sha256 "
+    else:
+        box = built_box(tmp_path, SPEC.replace("targets: [vagrant, openstack]\n", ""))
+        expected = f"{box}: built from a spec without targets: [vagrant, openstack]"
+    key = ssh_key(tmp_path).with_suffix(".pub")
+    image = qcow2(tmp_path / "img.qcow2", "1G")
+    assert main(["cloud", "up", str(box), "--cloud", "testcloud", "--key", str(key), "--image", str(image)]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("[cloud]")]
+    assert len(errors) == 1 and expected in errors[0], errors
+    assert flow.calls == [] and record.load("cloudy") is None
+
+
+def test_an_unreachable_keystone_is_one_line(tmp_path, monkeypatch, capsys):
+    port = free_port()  # nothing listens there
+    (tmp_path / "clouds.yaml").write_text(
+        f"clouds:\n  gone:\n    auth:\n      auth_url: http://127.0.0.1:{port}/v3\n      username: u\n"
+        "      password: s3cret-unused\n      project_name: p\n      user_domain_name: Default\n"
+        "      project_domain_name: Default\n")
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(tmp_path / "clouds.yaml"))
+    monkeypatch.delenv("OS_CLOUD", raising=False)
+    project = cloud_project(tmp_path / "p")
+    key = ssh_key(tmp_path).with_suffix(".pub")
+    image = qcow2(tmp_path / "img.qcow2", "1G")
+    assert main(["cloud", "up", str(project), "--cloud", "gone", "--key", str(key), "--image", str(image)]) == 1
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if not line.startswith("[cloud]")]
+    assert errors == [f"gaev: cloud 'gone': cannot reach http://127.0.0.1:{port}/v3 (ConnectFailure)"]
+    assert "s3cret-unused" not in err and record.load("cloudy") is None

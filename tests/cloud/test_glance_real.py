@@ -6,12 +6,13 @@ image refused by qemu-img's own report before any upload."""
 from __future__ import annotations
 
 import subprocess
+import threading
 import warnings
 
 import pytest
 
 from gaev_tui.boxbuild.checksum import sha256_file
-from gaev_tui.cloud import connect, launch, record
+from gaev_tui.cloud import connect, launch, record, upload
 from gaev_tui.cloud.image import check_flat, qemu_info
 from gaev_tui.errors import GaevError
 from tests.toolcheck import need_tool
@@ -47,21 +48,51 @@ def test_upload_then_reuse_then_delete(conn, tmp_path, glance):
     path = image_file(tmp_path)
     plan = plan_for(path)
     created, steps = {}, []
-    image = launch.ensure_image(conn, plan, steps.append, created)
+    image = upload.ensure_image(conn, plan, steps.append, created)
     assert image.status == "active" and created["image_id"] == image.id
-    assert image.properties[launch.SHA_PROPERTY] == plan.image_sha256
+    assert image.properties[upload.SHA_PROPERTY] == plan.image_sha256
     assert image.size == path.stat().st_size and image.disk_format == "qcow2"
     # Glance stored the very bytes: its own file store holds the upload
     stored = glance[1] / "images" / image.id
     assert sha256_file(stored) == plan.image_sha256
 
     again = {}
-    assert launch.ensure_image(conn, plan_for(path, "t2"), steps.append, again).id == image.id
+    assert upload.ensure_image(conn, plan_for(path, "t2"), steps.append, again).id == image.id
     assert "image_id" not in again and f"image: reusing gaev-t1 ({image.id}), same sha256" in steps
 
     launch.cleanup(conn, created, steps.append, image=True)
     assert [i.id for i in conn.image.images()] == []
     record.drop("t1")
+
+
+def test_upload_reports_its_bytes_as_glance_reads_them(conn, tmp_path, glance):
+    path = image_file(tmp_path, size="8M")
+    subprocess.run(["dd", "if=/dev/urandom", f"of={path}", "bs=1M", "count=8", "conv=notrunc", "status=none"], check=True)
+    seen, created = [], {}
+    image = upload.ensure_image(conn, plan_for(path, "p1"), lambda s: None, created,
+                                progress=lambda sent, total: seen.append((sent, total)))
+    size = path.stat().st_size
+    assert len(seen) > 1 and {total for _, total in seen} == {size}  # several reads, not one at the end
+    assert [sent for sent, _ in seen] == sorted({sent for sent, _ in seen}) and seen[-1][0] == size
+    assert image.size == size
+    launch.cleanup(conn, created, lambda s: None, image=True)
+    record.drop("p1")
+
+
+def test_cancel_during_the_upload_leaves_no_image(conn, tmp_path, glance):
+    path = image_file(tmp_path, size="8M")
+    subprocess.run(["dd", "if=/dev/urandom", f"of={path}", "bs=1M", "count=8", "conv=notrunc", "status=none"], check=True)
+    cancel, created, seen = threading.Event(), {}, []
+
+    def progress(sent, total):
+        seen.append(sent)
+        cancel.set()  # the user presses Cancel once the first bytes went
+
+    with pytest.raises(upload.Cancelled):
+        upload.ensure_image(conn, plan_for(path, "c1"), lambda s: None, created, progress=progress, cancel=cancel)
+    assert len(seen) == 1 and seen[0] < path.stat().st_size
+    assert "image_id" not in created and list(conn.image.images()) == []  # the SDK deleted the partial image
+    record.drop("c1")
 
 
 def test_an_image_with_a_backing_file_is_refused_before_upload(tmp_path):

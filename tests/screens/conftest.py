@@ -1,10 +1,13 @@
 """Fixtures for the screens' tests: no blinking, projects written under a throw-away
-current directory (the wizard app itself: ``make`` in tests/conftest.py)."""
+current directory (the wizard app itself: ``make`` in tests/conftest.py), and the real
+Glance of tests/cloud/glance.py for the Cloud screen's upload."""
 
 from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, TextArea
+
+from tests.cloud.glance import glance  # noqa: F401 - a fixture, found by name
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from textual.widgets import Input, Log, Static
+from textual.widgets import Input, Log, ProgressBar, Static
 
 from gaev_tui.boxbuild.checksum import sha256_file
+from gaev_tui.cloud import connect, launch, record
 from tests.cloud import recorded
 from tests.cloud.helpers import cloud_project, ssh_key
 from tests.pilot import wait_for
@@ -90,3 +91,36 @@ async def test_cloud_screen_shows_the_configured_clouds(make, flow, tmp_path):
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("l")
         assert "Clouds: testcloud" in str(app.screen.query_one("#cloud-known", Static).render())
+
+
+@pytest.mark.tools
+async def test_cloud_screen_follows_the_upload_to_a_real_glance(make, glance, tmp_path, monkeypatch):
+    # Glance is real (tests/cloud/glance.py, no Keystone); compute and network are the recorded flow
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text(f"clouds:\n  local:\n    auth_type: none\n    image_endpoint_override: {glance[0]}\n"
+                      f"    compute_endpoint_override: {recorded.COMPUTE}/\n"
+                      f"    network_endpoint_override: {recorded.NETWORK.removesuffix('/v2.0')}/\n")
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(clouds))
+    monkeypatch.setenv("OS_CLIENT_SECURE_FILE", str(tmp_path / "none-secure.yaml"))
+    monkeypatch.delenv("OS_CLOUD", raising=False)
+    project = cloud_project(tmp_path / "p")
+    key = ssh_key(tmp_path).with_suffix(".pub")
+    app = make()
+    with recorded.compute_replayed() as flow:
+        flow.server_states = [recorded.ACTIVE]
+        async with app.run_test(size=(110, 40)) as pilot:
+            await pilot.press("l")
+            screen = app.screen
+            bar = screen.query_one("#cloud-upload", ProgressBar)
+            assert not bar.display  # hidden until an upload starts
+            image = fill(screen, project, key, project / "builds")
+            await pilot.press("ctrl+l")
+            result = screen.query_one("#cloud-result", Static)
+            await wait_for(pilot, lambda: "URL:" in str(result.render()), what="the URL", timeout=120)
+            assert bar.display and bar.total == bar.progress == image.stat().st_size
+    created = record.load("cloudy")
+    stored = glance[1] / "images" / created["image_id"]
+    assert sha256_file(stored) == sha256_file(image)  # Glance holds the very bytes the bar counted
+    conn = connect.connect("local")
+    launch.cleanup(conn, {"image_id": created["image_id"]}, lambda s: None, image=True)
+    record.drop("cloudy")
