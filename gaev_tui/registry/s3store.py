@@ -4,9 +4,11 @@
   presigned: a presigned URL is bound to GET and expires, and Vagrant first sends HEAD.
 - ``metadata.json`` is put with ``ContentType: application/json``: Vagrant HEADs the URL
   and takes anything else for a box archive.
-- Boxes go up in multipart parts sent in parallel while the file is read once and
-  hashed; each part carries its SHA-256 so the server refuses a corrupted part, and the
-  object's composite checksum is compared in ``verify``. A failed or interrupted upload
+- Boxes go up in multipart parts sent in parallel while the file is read once: the
+  reading thread hashes the whole file (sequential by nature), each sending thread
+  hashes its own part (hashlib releases the GIL, so they overlap with the network);
+  each part carries its SHA-256 so the server refuses a corrupted part, and the
+  object's composite checksum is compared in ``verify``, without reading the file back. A failed or interrupted upload
   is aborted (a SIGKILL leaves an invisible incomplete upload, which the next publish
   under the same prefix aborts).
 - ``replace`` is a conditional PUT (``If-Match`` the ETag read before, or
@@ -42,6 +44,23 @@ def _b64(digest: bytes) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
+def _part_payload_unsigned(request, **_kwargs) -> None:
+    """Sign a part's headers, not its body, when it carries its own SHA-256 checksum.
+
+    Over plain http botocore hashes every body again for the signature; a part already
+    carries ``x-amz-checksum-sha256``, a signed header the server checks the body
+    against, so that second hash adds CPU and no protection (botocore itself skips it
+    over https when a checksum header is present)."""
+    if "x-amz-checksum-sha256" not in request.headers:
+        return
+    config = request.context.get("client_config")
+    if config is not None:
+        from botocore.config import Config
+
+        s3 = {**(config.s3 or {}), "payload_signing_enabled": False}
+        request.context["client_config"] = config.merge(Config(s3=s3))
+
+
 class AccessRefused(StoreError):
     """The S3 server refused the credentials or the permission: fix them (bad input)."""
 
@@ -71,6 +90,8 @@ class S3Store:
             # Standard retries, short timeouts: an unreachable endpoint is one clear line.
             self._client = self._session.client("s3", config=Config(connect_timeout=5, read_timeout=60,
                                                             retries={"max_attempts": 3, "mode": "standard"}))
+            self._client.meta.events.register("before-sign.s3.UploadPart", _part_payload_unsigned,
+                                              unique_id="gaev-part-payload-unsigned")
         return self._client
 
     def _key(self, key: str) -> str:
@@ -168,14 +189,16 @@ class S3Store:
         upload_id = self._call(f"start upload of {key}", self.client.create_multipart_upload, Bucket=self.bucket,
                                Key=target, ContentType="application/octet-stream",
                                ChecksumAlgorithm="SHA256")["UploadId"]
-        whole, part_digests, parts, sent = hashlib.sha256(), [], {}, 0
+        whole, part_digests, parts, sent = hashlib.sha256(), {}, {}, 0
         lock = threading.Lock()
 
-        def send(number: int, chunk: bytes, digest: bytes) -> None:
+        def send(number: int, chunk: bytes) -> None:
             nonlocal sent
+            digest = hashlib.sha256(chunk).digest()  # here, not on the reading thread: parts hash in parallel
             done = self._call(f"part {number} of {key}", self.client.upload_part, Bucket=self.bucket, Key=target,
                               UploadId=upload_id, PartNumber=number, Body=chunk, ChecksumSHA256=_b64(digest))
             with lock:
+                part_digests[number] = digest
                 parts[number] = {"PartNumber": number, "ETag": done["ETag"], "ChecksumSHA256": _b64(digest)}
                 sent += len(chunk)
                 if progress:
@@ -186,10 +209,8 @@ class S3Store:
                 pending, number = set(), 0
                 while chunk := handle.read(PART):
                     number += 1
-                    whole.update(chunk)
-                    digest = hashlib.sha256(chunk).digest()
-                    part_digests.append(digest)
-                    pending.add(pool.submit(send, number, chunk, digest))
+                    pending.add(pool.submit(send, number, chunk))
+                    whole.update(chunk)  # while the part is hashed and sent
                     # At most WORKERS + 1 parts in memory: wait before reading more.
                     while len(pending) > WORKERS:
                         done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -206,7 +227,7 @@ class S3Store:
             except Exception:  # noqa: BLE001 - the original error is the one to report
                 pass
             raise
-        composite = _b64(hashlib.sha256(b"".join(part_digests)).digest()) + f"-{len(part_digests)}"
+        composite = _b64(hashlib.sha256(b"".join(part_digests[n] for n in sorted(part_digests))).digest()) + f"-{len(part_digests)}"
         return Uploaded(whole.hexdigest(), sent, composite)
 
     def _abort_stale(self, key: str) -> None:
