@@ -25,12 +25,15 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from gaev_tui.catalog import load_catalog
     from gaev_tui.registry import get, sources
 
     chosen = get.choose(args.ref, sources.load(), args.version, args.provider, args.architecture)
     dest = args.output or Path(chosen.name.split("/")[1])
-    catalog = load_catalog()
+    catalog = None  # read (0.1 s) only to check a published spec: a bare box has none
+    if chosen.spec_text:
+        from gaev_tui.catalog import load_catalog
+
+        catalog = load_catalog()
     settings = get.published_settings(chosen, catalog, args.cpus, args.memory)
     files = get.project_files(chosen, settings, catalog)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
