@@ -58,9 +58,24 @@ def load() -> str:
     return f"load {one:.1f}/{five:.1f} (1/5 min) on {os.cpu_count()} CPUs"
 
 
+# A project's spec (as tests/registry/test_get_project.py publishes it): gaev get then
+# checks it against the catalogue and renders its machine settings into the Vagrantfile.
+SPEC = """\
+name: withspec
+os: debian-12
+provider: libvirt
+resources: {cpus: 1, memory_mb: 768}
+network:
+  forwarded_ports: [{guest: 8000, host: 18123}]
+shared_folders:
+  - {host: ./data, guest: /srv/data}
+"""
+
+
 def get_versus_box_add(tmp: Path, runs: int) -> None:
     """``gaev get`` (resolve through a registry source, vagrant box add, the published
-    spec, the project) against a bare ``vagrant box add`` of the same box, same run."""
+    spec, the project) against a bare ``vagrant box add`` of the same box, same run: a
+    bare box (published without a spec) and a project's box (with its gaev.yaml)."""
     if not shutil.which("vagrant"):
         print("vagrant is not installed: gaev get vs vagrant box add not measured")
         return
@@ -72,25 +87,35 @@ def get_versus_box_add(tmp: Path, runs: int) -> None:
     run(*gaev, "registry", "init", str(reg), "--org", "lab")
     small = make_box(tmp / "small.box", payload=os.urandom(32 << 20))
     run(*gaev, "publish", str(small), "--to", str(reg), "--name", "lab/bench", "--version", "1.0.0")
+    (tmp / "spec.yaml").write_text(SPEC)
+    run(*gaev, "generate", str(tmp / "spec.yaml"), "-o", str(tmp / "withspec"))
+    (tmp / "withspec" / "builds").mkdir()
+    shutil.copy(small, tmp / "withspec" / "builds" / "withspec-libvirt.box")
+    run(*gaev, "publish", str(tmp / "withspec"), "--to", str(reg), "--version", "1.0.0")
     run(*gaev, "registry", "add-source", reg.as_uri())
-    url = f"{reg.as_uri()}/lab/bench/metadata.json"
-    homes = iter(range(1000))
+    homes = iter(range(10_000))
 
     def fresh_home() -> str:  # the box is never already there
         return str(tmp / f"h{next(homes)}")
 
-    times = alternate(
-        runs,
-        bare=lambda: run("vagrant", "box", "add", url, VAGRANT_HOME=fresh_home()),
-        get=lambda: run(*gaev, "get", "lab/bench", "-o", str(tmp / f"p{next(homes)}"), VAGRANT_HOME=fresh_home()),
-        # Python's start and gaev's imports alone: what gaev get costs before it does anything.
-        start=lambda: run(*gaev, "get", "--help"))
-    print(f"box: {small.stat().st_size / (1 << 20):.0f} MiB from {reg.as_uri()}")
-    print(f"vagrant box add (reference): {runs_text(times['bare'])}")
-    print(f"gaev get:                    {runs_text(times['get'])}")
-    print(f"  of which starting gaev (gaev get --help): {runs_text(times['start'])}")
-    print(f"ratio vagrant box add / gaev get: {median(times['bare']) / median(times['get']):.2f} "
-          "(gaev get adds resolving ORG/BOX, the published spec and the project)")
+    def bare(name: str):
+        return lambda: run("vagrant", "box", "add", f"{reg.as_uri()}/{name}/metadata.json", VAGRANT_HOME=fresh_home())
+
+    def get(name: str):
+        return lambda: run(*gaev, "get", name, "-o", str(tmp / f"p{next(homes)}"), VAGRANT_HOME=fresh_home())
+
+    times = alternate(runs, bare_box=bare("lab/bench"), get_box=get("lab/bench"),
+                      bare_spec=bare("lab/withspec"), get_spec=get("lab/withspec"),
+                      # Python's start and gaev's CLI alone: what any gaev command costs first.
+                      start=lambda: run(*gaev, "get", "--help"))
+    print(f"box: {small.stat().st_size / (1 << 20):.0f} MiB from {reg.as_uri()}, {runs} runs each, alternating")
+    for what, key in (("a bare box (no spec)", "box"), ("a project's box (with its gaev.yaml)", "spec")):
+        ref, ours = times[f"bare_{key}"], times[f"get_{key}"]
+        print(f"{what}:")
+        print(f"  vagrant box add (reference): {runs_text(ref)}")
+        print(f"  gaev get:                    {runs_text(ours)}")
+        print(f"  ratio vagrant box add / gaev get: {median(ref) / median(ours):.2f}")
+    print(f"starting gaev (gaev get --help): {runs_text(times['start'])}")
     print(load())
 
 

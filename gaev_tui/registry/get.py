@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from gaev_tui import tools
 from gaev_tui.errors import GaevError, InputError
 from gaev_tui.registry import remote
-from gaev_tui.templating import render
 
 if TYPE_CHECKING:
     from gaev_tui.catalog import Catalog
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
 # The catalogue, the spec checker and the project renderer are imported (and the
 # catalogue read, by the caller) only for a version published with its gaev.yaml:
 # a bare box needs none of them, and they are most of gaev get's own start-up time.
+# Jinja2 is imported only to render the project, which overlaps vagrant box add.
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,30 @@ def choose(ref: str, sources: list[str], version: str | None, provider: str | No
 
 def add_box(chosen: Chosen, on_line=print) -> None:
     """``vagrant box add`` from the registry, streaming Vagrant's own lines."""
+    finish_add(start_add(chosen), on_line)
+
+
+def start_add(chosen: Chosen) -> subprocess.Popen:
+    """Start ``vagrant box add``, so that GAEV's own work overlaps Vagrant's start-up
+    (half a second of Ruby): then :func:`finish_add`, or :func:`cancel_add` on an error."""
     vagrant = tools.require("vagrant")
     argv = [vagrant, "box", "add", "--box-version", chosen.version, "--provider", chosen.provider, chosen.metadata_url]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             text=True, errors="replace", env=tools.quiet_env())
+
+
+def cancel_add(proc: subprocess.Popen) -> None:
+    """Stop an add begun by :func:`start_add` (Vagrant drops its partial download)."""
+    proc.terminate()
+    try:
+        proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+
+
+def finish_add(proc: subprocess.Popen, on_line=print) -> None:
+    """Stream the lines of an add begun by :func:`start_add` and wait for its end."""
     last = []
     for line in proc.stdout:
         line = line.rstrip()
@@ -144,6 +164,8 @@ def project_files(chosen: Chosen, settings: Settings, catalog: Catalog | None) -
     """The Vagrantfile (the box, and the spec's machine settings rendered by the same
     template as a generated project's) and a README saying how to start it
     (``catalog``: only read when ``settings`` carry a spec)."""
+    from gaev_tui.templating import render
+
     spec = settings.spec
     context: dict[str, object] = dict(
         name=chosen.name, version=chosen.version, provider=chosen.provider, architecture=chosen.architecture,
@@ -166,8 +188,7 @@ def project_files(chosen: Chosen, settings: Settings, catalog: Catalog | None) -
 def write_new_project(files: dict[str, bytes], dest: Path) -> None:
     """Write into a new directory, whole or not at all (staged beside it, then renamed)."""
     dest = Path(dest)
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise InputError(f"{dest} already exists and is not empty; choose another with -o")
+    refuse_existing(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -179,3 +200,8 @@ def write_new_project(files: dict[str, bytes], dest: Path) -> None:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def refuse_existing(dest: Path) -> None:
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise InputError(f"{dest} already exists and is not empty; choose another with -o")
