@@ -25,22 +25,42 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from gaev_tui.catalog import load_catalog
     from gaev_tui.registry import get, sources
 
     chosen = get.choose(args.ref, sources.load(), args.version, args.provider, args.architecture)
     dest = args.output or Path(chosen.name.split("/")[1])
-    catalog = load_catalog()
-    settings = get.published_settings(chosen, catalog, args.cpus, args.memory)
-    files = get.project_files(chosen, settings, catalog)
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        get.write_new_project(files, dest)  # raises the one-line refusal before any download
-    if not args.no_add:
-        print(f"[get] vagrant box add {chosen.name} {chosen.version} ({chosen.provider})", file=sys.stderr)
-        get.add_box(chosen, on_line=lambda line: print(f"[vagrant] {line}", file=sys.stderr))
+    get.refuse_existing(dest)  # the one-line refusal before any download
+    asked = args.cpus is not None or args.memory is not None
+    # vagrant box add starts before the catalogue is read and the project rendered, so that
+    # this work overlaps Vagrant's own start; with --cpus/--memory only once they are
+    # checked (bad input adds nothing). An error meanwhile stops Vagrant: nothing is written.
+    adding = None if args.no_add or asked else _start(chosen)
+    try:
+        catalog = None  # read (0.1 s) only to check a published spec: a bare box has none
+        if chosen.spec_text:
+            from gaev_tui.catalog import load_catalog
+
+            catalog = load_catalog()
+        settings = get.published_settings(chosen, catalog, args.cpus, args.memory)
+        files = get.project_files(chosen, settings, catalog)
+    except BaseException:
+        if adding is not None:
+            get.cancel_add(adding)
+        raise
+    if adding is None and not args.no_add:
+        adding = _start(chosen)
+    if adding is not None:
+        get.finish_add(adding, on_line=lambda line: print(f"[vagrant] {line}", file=sys.stderr))
     get.write_new_project(files, dest)
     for note in settings.notes:
         print(f"[get] note: {note}", file=sys.stderr)
     print(f"gaev: {chosen.name} {chosen.version} ({chosen.provider}) is ready in {dest}")
     print(f"next: cd {shlex.quote(str(dest))} && vagrant up --provider={chosen.provider}")
     return EXIT_OK
+
+
+def _start(chosen):
+    from gaev_tui.registry import get
+
+    print(f"[get] vagrant box add {chosen.name} {chosen.version} ({chosen.provider})", file=sys.stderr)
+    return get.start_add(chosen)

@@ -11,16 +11,21 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from gaev_tui import tools
-from gaev_tui.catalog import Catalog
-from gaev_tui.envspec import Spec, parse_spec_text, required_memory_mb
-from gaev_tui.envspec.advice import DiskPlan
-from gaev_tui.envspec.model import CPUS_RANGE, MEMORY_MB_RANGE, SharedFolder
 from gaev_tui.errors import GaevError, InputError
 from gaev_tui.registry import remote
-from gaev_tui.render.project import machine_context, reach_lines
-from gaev_tui.templating import render
+
+if TYPE_CHECKING:
+    from gaev_tui.catalog import Catalog
+    from gaev_tui.envspec import Spec
+    from gaev_tui.envspec.model import SharedFolder
+
+# The catalogue, the spec checker and the project renderer are imported (and the
+# catalogue read, by the caller) only for a version published with its gaev.yaml:
+# a bare box needs none of them, and they are most of gaev get's own start-up time.
+# Jinja2 is imported only to render the project, which overlaps vagrant box add.
 
 
 @dataclass(frozen=True)
@@ -53,10 +58,30 @@ def choose(ref: str, sources: list[str], version: str | None, provider: str | No
 
 def add_box(chosen: Chosen, on_line=print) -> None:
     """``vagrant box add`` from the registry, streaming Vagrant's own lines."""
+    finish_add(start_add(chosen), on_line)
+
+
+def start_add(chosen: Chosen) -> subprocess.Popen:
+    """Start ``vagrant box add``, so that GAEV's own work overlaps Vagrant's start-up
+    (half a second of Ruby): then :func:`finish_add`, or :func:`cancel_add` on an error."""
     vagrant = tools.require("vagrant")
     argv = [vagrant, "box", "add", "--box-version", chosen.version, "--provider", chosen.provider, chosen.metadata_url]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             text=True, errors="replace", env=tools.quiet_env())
+
+
+def cancel_add(proc: subprocess.Popen) -> None:
+    """Stop an add begun by :func:`start_add` (Vagrant drops its partial download)."""
+    proc.terminate()
+    try:
+        proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+
+
+def finish_add(proc: subprocess.Popen, on_line=print) -> None:
+    """Stream the lines of an add begun by :func:`start_add` and wait for its end."""
     last = []
     for line in proc.stdout:
         line = line.rstrip()
@@ -76,17 +101,21 @@ class Settings:
     notes: tuple[str, ...] = ()  # what was left out, and why
 
 
-def published_settings(chosen: Chosen, catalog: Catalog, cpus: int | None = None,
+def published_settings(chosen: Chosen, catalog: Catalog | None, cpus: int | None = None,
                        memory_mb: int | None = None) -> Settings:
     """The published spec, checked here, fitted to the box chosen (its provider), to this
     computer (only shared folders inside the project: another computer's paths mean
-    nothing here, and Vagrant would create them) and to the CPUs and memory asked."""
+    nothing here, and Vagrant would create them) and to the CPUs and memory asked.
+    ``catalog`` may be None only when ``chosen`` has no spec (nothing to check it with)."""
     settings = _fitted(chosen, catalog)
     if cpus is None and memory_mb is None:
         return settings
     if settings.spec is None:
         raise InputError(f"--cpus/--memory: {chosen.name} {chosen.version} has no usable gaev.yaml "
                          f"({settings.notes[0]}); set them in the written Vagrantfile instead")
+    from gaev_tui.envspec import required_memory_mb
+    from gaev_tui.envspec.model import CPUS_RANGE, MEMORY_MB_RANGE
+
     spec = settings.spec
     resources = replace(spec.resources, cpus=_within("--cpus", cpus, CPUS_RANGE, spec.resources.cpus),
                         memory_mb=_within("--memory", memory_mb, MEMORY_MB_RANGE, spec.resources.memory_mb))
@@ -104,9 +133,13 @@ def _within(option: str, value: int | None, bounds: tuple[int, int], default: in
     return value
 
 
-def _fitted(chosen: Chosen, catalog: Catalog) -> Settings:
+def _fitted(chosen: Chosen, catalog: Catalog | None) -> Settings:
     if not chosen.spec_text:
         return Settings(None, ("the version was published without its gaev.yaml: the box runs with its own settings",))
+    if catalog is None:
+        raise ValueError("a published spec is checked against the catalogue: pass it")
+    from gaev_tui.envspec import parse_spec_text
+
     try:
         spec = parse_spec_text(chosen.spec_text, catalog, file="gaev.yaml (published)")
     except GaevError as exc:  # a spec from another lab's catalogue: the box still runs
@@ -127,17 +160,23 @@ def _inside_project(folder: SharedFolder) -> bool:
     return not (folder.windows_host or path.is_absolute() or ".." in path.parts)
 
 
-def project_files(chosen: Chosen, settings: Settings, catalog: Catalog) -> dict[str, bytes]:
+def project_files(chosen: Chosen, settings: Settings, catalog: Catalog | None) -> dict[str, bytes]:
     """The Vagrantfile (the box, and the spec's machine settings rendered by the same
-    template as a generated project's) and a README saying how to start it."""
+    template as a generated project's) and a README saying how to start it
+    (``catalog``: only read when ``settings`` carry a spec)."""
+    from gaev_tui.templating import render
+
     spec = settings.spec
     context: dict[str, object] = dict(
         name=chosen.name, version=chosen.version, provider=chosen.provider, architecture=chosen.architecture,
         sha256=chosen.sha256, metadata_url=chosen.metadata_url, citation=chosen.citation or "",
-        has_spec=spec is not None, rsync=chosen.provider == "libvirt", notes=list(settings.notes),
-        access=reach_lines(spec, catalog) if spec else [],
+        has_spec=spec is not None, rsync=chosen.provider == "libvirt", notes=list(settings.notes), access=[],
     )
     if spec:
+        from gaev_tui.envspec.advice import DiskPlan
+        from gaev_tui.render.project import machine_context, reach_lines
+
+        context["access"] = reach_lines(spec, catalog)
         # The box is used as it was published: its disk is already the size it was built at.
         context.update(machine_context(spec, catalog, DiskPlan("none", None, None)))
     files = {"Vagrantfile": render("get/Vagrantfile.j2", **context), "README.md": render("get/README.md.j2", **context)}
@@ -149,8 +188,7 @@ def project_files(chosen: Chosen, settings: Settings, catalog: Catalog) -> dict[
 def write_new_project(files: dict[str, bytes], dest: Path) -> None:
     """Write into a new directory, whole or not at all (staged beside it, then renamed)."""
     dest = Path(dest)
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise InputError(f"{dest} already exists and is not empty; choose another with -o")
+    refuse_existing(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -162,3 +200,8 @@ def write_new_project(files: dict[str, bytes], dest: Path) -> None:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def refuse_existing(dest: Path) -> None:
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise InputError(f"{dest} already exists and is not empty; choose another with -o")

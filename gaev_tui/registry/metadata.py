@@ -17,7 +17,6 @@ import json
 import re
 import urllib.parse
 
-from gaev_tui.boxcache import versions
 from gaev_tui.errors import GaevError, InputError
 
 CHECKSUM_TYPE = "sha256"
@@ -126,6 +125,8 @@ def with_box(meta: dict, version: str, entry: dict, description: str = "") -> di
         new["versions"].append(existing)
     existing["providers"].append(entry)
     existing["providers"].sort(key=lambda p: (p["name"], bool(p.get("default_architecture")), p.get("architecture", "")))
+    from gaev_tui.boxcache import versions  # here: the package pulls in the whole cache index, gaev get needs none
+
     new["versions"].sort(key=lambda v: versions.sort_key(v["version"]))
     return new
 

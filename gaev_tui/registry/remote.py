@@ -5,7 +5,6 @@ file. Used by ``gaev get`` and ``gaev registry rebuild``."""
 from __future__ import annotations
 
 import urllib.parse
-import urllib.request
 
 from gaev_tui.errors import GaevError, InputError
 from gaev_tui.fsutil import read_regular
@@ -29,8 +28,10 @@ def fetch(url: str, limit: int = MAX_FILE) -> bytes:
         except (OSError, ValueError) as exc:  # a FIFO or device, too big, unreadable
             raise InputError(f"{url}: {exc}") from None
     elif parsed.scheme in ("http", "https"):
+        from urllib.request import urlopen  # here: file:// registries (and gaev get from them) do without it
+
         try:
-            with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp:  # noqa: S310 - scheme checked
+            with urlopen(url, timeout=TIMEOUT_S) as resp:  # noqa: S310 - scheme checked
                 data = resp.read(limit + 1)
         except OSError as exc:  # URLError, HTTPError, timeouts
             raise Unreachable(f"{url}: {getattr(exc, 'reason', None) or exc}") from None

@@ -40,20 +40,21 @@ def static_server(root: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def seaweed_s3(weed: str, data: Path, identities: list[dict] | None = None) -> Iterator[str]:
+def seaweed_s3(weed: str, data: Path, identities: list[dict] | None = None, volumes: int = 64) -> Iterator[str]:
     """A SeaweedFS master+volume+filer+S3 on free loopback ports; yields the S3 endpoint.
 
     Without ``identities`` it allows any access with any credentials. With them (the
     ``identities`` of weed's ``-s3.config`` JSON: name, credentials, actions) it checks
     every signature; the first identity with the ``Admin`` action probes readiness, and
-    an ``anonymous`` identity with ``Read`` keeps objects public-read for Vagrant."""
+    an ``anonymous`` identity with ``Read`` keeps objects public-read for Vagrant.
+    ``volumes`` of 64 MB each bound what it stores (a benchmark asks for more)."""
     ports = {name: free_port() for name in ("s3", "master", "volume", "filer", "grpc_m", "grpc_v", "grpc_f", "grpc_s")}
     argv = [weed, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3",
             f"-s3.port={ports['s3']}", f"-master.port={ports['master']}", f"-volume.port={ports['volume']}",
             f"-filer.port={ports['filer']}", f"-master.port.grpc={ports['grpc_m']}",
             f"-volume.port.grpc={ports['grpc_v']}", f"-filer.port.grpc={ports['grpc_f']}", f"-s3.port.grpc={ports['grpc_s']}",
             # Only the S3 gateway: no Iceberg/Lance listeners on fixed ports, no telemetry.
-            "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false", "-volume.max=64",
+            "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false", f"-volume.max={volumes}",
             "-master.volumeSizeLimitMB=64"]
     probe_key = probe_secret = "test"
     if identities is not None:

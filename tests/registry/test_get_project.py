@@ -13,7 +13,7 @@ import pytest
 from gaev_tui.catalog import load_catalog
 from gaev_tui.errors import InputError
 from gaev_tui.registry import get
-from tests.registry.helpers import gaev, make_box
+from tests.registry.helpers import boxes_in, gaev, make_box
 from tests.toolcheck import need_tool
 
 SPEC = """\
@@ -111,6 +111,21 @@ def test_a_missing_provider_names_those_published(registry, tmp_path):
     done = gaev("get", "lab/getme", "--version", "2.0.0", "-o", str(dest), check=False)
     assert done.returncode == 2 and "no published version 2.0.0 (versions: 1.0.0)" in done.stderr
     assert not dest.exists()
+
+
+def test_bad_input_found_while_vagrant_adds_stops_it(registry, tmp_path, isolated_dirs):
+    """vagrant box add starts while gaev reads the catalogue (their start-ups overlap): a
+    catalogue error found meanwhile is the one-line refusal, and Vagrant is stopped
+    before it adds the box; no project is written."""
+    need_tool("vagrant")
+    (isolated_dirs / "config" / "catalog.yaml").write_text("oses:\n  debian-12: [not, a, mapping\n")
+    dest, home = tmp_path / "p", tmp_path / "vagrant-home"
+    done = gaev("get", "lab/getme", "--provider", "libvirt", "-o", str(dest), env={"VAGRANT_HOME": str(home)},
+                check=False)
+    assert done.returncode == 2 and "catalog.yaml" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert "[get] vagrant box add lab/getme 1.0.0 (libvirt)" in done.stderr  # it had started
+    assert not dest.exists()
+    assert boxes_in(home) == set()
 
 
 def chosen(spec_text: str | None, provider: str = "libvirt") -> get.Chosen:

@@ -78,3 +78,25 @@ def test_a_failed_multipart_upload_is_aborted(store, tmp_path, monkeypatch, s3_e
     client = boto3.client("s3")
     assert client.list_multipart_uploads(Bucket=store.bucket).get("Uploads", []) == []
     assert store.size("lab/demo/1.0.0/libvirt/amd64/demo.box") is None
+
+
+def test_a_part_that_does_not_match_its_checksum_is_refused(store, tmp_path, monkeypatch, s3_env):
+    """Parts are signed by their headers (x-amz-checksum-sha256 among them), not their
+    body: the server itself must refuse a body that differs from the checksum sent."""
+    monkeypatch.setattr(s3store, "PART", 5 * 1024 * 1024)
+    src = tmp_path / "big.box"
+    src.write_bytes(os.urandom(11 * 1024 * 1024))
+    real = store.client.upload_part
+
+    def corrupting(**kwargs):  # one bit flips on the way, after the part was hashed
+        if kwargs["PartNumber"] == 2:
+            body = bytearray(kwargs["Body"])
+            body[100] ^= 1
+            kwargs["Body"] = bytes(body)
+        return real(**kwargs)
+
+    monkeypatch.setattr(store.client, "upload_part", corrupting)
+    with pytest.raises(StoreError, match=r"part 2 .*BadDigest"):  # what S3 answers a checksum mismatch
+        store.upload("lab/demo/1.0.0/libvirt/amd64/demo.box", src)
+    assert boto3.client("s3").list_multipart_uploads(Bucket=store.bucket).get("Uploads", []) == []
+    assert store.size("lab/demo/1.0.0/libvirt/amd64/demo.box") is None
