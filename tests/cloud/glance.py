@@ -9,14 +9,12 @@ from __future__ import annotations
 import contextlib
 import shutil
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.cloud.helpers import serving
 from tests.registry.servers import free_port
 from tests.toolcheck import need_tool
 
@@ -72,28 +70,11 @@ def running_glance(root: Path, port: int | None = None, auth: dict | None = None
                    capture_output=True, timeout=300)
     proc = subprocess.Popen([tools["glance-api"], "--config-file", str(conf)], stdout=subprocess.DEVNULL,
                             stderr=(root / "stderr").open("wb"))
-    url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(240):  # readiness, not a timing assertion
-            if proc.poll() is not None:
-                pytest.fail(f"glance-api exited {proc.returncode}: {(root / 'stderr').read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except urllib.error.HTTPError:  # Glance answers its root with 300 (versions)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"glance-api did not answer on {url}")
-        yield url
+        with serving(proc, f"http://127.0.0.1:{port}/", "glance-api", (root / "stderr").read_text,
+                     any_status=True) as url:
+            yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
         shutil.rmtree(root / "images", ignore_errors=True)
 
 

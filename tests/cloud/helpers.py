@@ -1,9 +1,17 @@
-"""Shared test data for the cloud tests: a cloud-ready project and a throwaway SSH key."""
+"""Shared test data for the cloud tests: a cloud-ready project, a throwaway SSH key, and
+the start and stop of the OpenStack services they run (Glance, Keystone)."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from gaev_tui.catalog import load_catalog
 from gaev_tui.envspec import parse_spec_text
@@ -30,3 +38,35 @@ def ssh_key(dest: Path, name: str = "id_ed25519") -> Path:
     path = dest / name
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "gaev-test", "-f", str(path)], check=True)
     return path
+
+
+@contextlib.contextmanager
+def serving(proc: subprocess.Popen, url: str, name: str, log: Callable[[], str], *,
+            any_status: bool = False) -> Iterator[str]:
+    """Wait until ``url`` answers while ``proc`` runs, yield it, and stop ``proc`` at the
+    end; ``log()`` tells why it did not start. ``any_status``: an HTTP error status counts
+    as an answer (Glance's root says 300); otherwise only a success does (uWSGI answers
+    500 while Keystone's application is still loading)."""
+    try:
+        for _ in range(240):  # readiness, not a timing assertion
+            if proc.poll() is not None:
+                pytest.fail(f"{name} exited {proc.returncode}: {log()[-2000:]}")
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                break
+            except urllib.error.HTTPError:
+                if any_status:
+                    break
+                time.sleep(0.5)
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"{name} did not answer on {url}: {log()[-2000:]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -18,7 +18,6 @@ import secrets
 import sqlite3
 import subprocess
 import time
-import urllib.request
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import pytest
 
 from tests.cloud import recorded
 from tests.cloud.glance import running_glance
+from tests.cloud.helpers import serving
 from tests.registry.servers import free_port
 from tests.toolcheck import need_tool
 
@@ -103,25 +103,8 @@ def running_keystone(root: Path, admin_password: str) -> Iterator[str]:
          "--lazy-apps", "--add-header", "Connection: close", "--logto", str(log)],
         env={**os.environ, "OS_KEYSTONE_CONFIG_DIR": str(root)}, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         cwd=root)
-    try:
-        for _ in range(240):  # readiness, not a timing assertion
-            if proc.poll() is not None:
-                pytest.fail(f"uwsgi (keystone) exited {proc.returncode}: {log.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(url + "/", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            pytest.fail(f"keystone did not answer on {url}: {log.read_text()[-2000:]}")
+    with serving(proc, url + "/", "uwsgi (keystone)", log.read_text):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _catalogue(admin, glance_url: str, user_password: str, glance_password: str):
