@@ -19,7 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .project import run_ansible
+from .project import parse_recap, run_ansible
 
 SUITE = "bookworm"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
@@ -175,6 +175,31 @@ def run_playbook(project: Path, *extra: str) -> tuple[subprocess.CompletedProces
     started = time.monotonic()
     proc = run_ansible(["ansible-playbook", "-i", "inventory.ini", *extra, "playbook.yml"], project)
     return proc, time.monotonic() - started
+
+
+def converge(project: Path) -> tuple[float, float]:
+    """Run the play twice: the first must change something, the second nothing (the roles
+    are idempotent). The two durations (s)."""
+    first, first_s = run_playbook(project)
+    assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-3000:]
+    first_recap = parse_recap(first.stdout)["target"]
+    assert first_recap.failed == 0 and first_recap.changed > 0, first_recap
+    second, second_s = run_playbook(project)
+    assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
+    recap = parse_recap(second.stdout)["target"]
+    assert recap.changed == 0 and recap.failed == 0, (recap, changed_tasks(second.stdout))
+    return first_s, second_s
+
+
+def changed_tasks(output: str) -> list[str]:
+    """The TASK headers followed by a "changed:" line."""
+    task, found = "", []
+    for line in output.splitlines():
+        if line.startswith("TASK ["):
+            task = line
+        elif line.startswith("changed:"):
+            found.append(f"{task} {line}")
+    return found
 
 
 def in_chroot(root: Path, *argv: str) -> str:

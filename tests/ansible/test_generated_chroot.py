@@ -15,8 +15,7 @@ from gaev_tui.catalog import load_catalog
 from gaev_tui.envspec import parse_spec_text
 from gaev_tui.render import render_project
 
-from .chroot import chroot_inventory, in_chroot, run_playbook
-from .project import parse_recap
+from .chroot import chroot_inventory, converge, in_chroot
 
 pytestmark = pytest.mark.tools
 
@@ -46,14 +45,7 @@ def test_generated_debian_project_provisions_and_is_idempotent(debian_root, tmp_
     ansible_dir = project / "ansible"
     chroot_inventory(ansible_dir, root)
 
-    first, first_s = run_playbook(ansible_dir)
-    assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-3000:]
-    assert parse_recap(first.stdout)["target"].changed > 0
-    second, second_s = run_playbook(ansible_dir)
-    assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
-    recap = parse_recap(second.stdout)["target"]
-    changed = [line for line in second.stdout.splitlines() if line.startswith("changed:")]
-    assert recap.changed == 0 and recap.failed == 0, (recap, changed)
+    first_s, second_s = converge(ansible_dir)
     print(f"\ngenerated project runs (s): first={first_s:.1f}, second={second_s:.1f}")
 
     manifest = json.loads((root / "var/lib/gaev/manifest.json").read_text())

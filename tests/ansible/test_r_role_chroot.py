@@ -15,7 +15,7 @@ import json
 import pytest
 
 from . import cranrepo
-from .chroot import chroot_inventory, in_chroot, run_playbook
+from .chroot import chroot_inventory, converge, in_chroot, run_playbook
 from .project import make_project, parse_recap, playbook_yaml
 
 pytestmark = pytest.mark.tools
@@ -52,15 +52,7 @@ def _installed(root, name: str) -> str:
 def _converge(project, r_packages: list[str]) -> tuple[float, float]:
     """Run the play twice with these packages: the first may change, the second must not."""
     (project / "vars" / "all.yml").write_text(_vars(r_packages))
-    first, first_s = run_playbook(project)
-    assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-3000:]
-    assert parse_recap(first.stdout)["target"].changed > 0
-    second, second_s = run_playbook(project)
-    assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
-    recap = parse_recap(second.stdout)["target"]
-    changed = [line for line in second.stdout.splitlines() if line.startswith("changed:")]
-    assert recap.changed == 0 and recap.failed == 0, (recap, changed)
-    return first_s, second_s
+    return converge(project)
 
 
 def test_r_role_installs_current_pinned_and_archived_versions(debian_root, tmp_path):
