@@ -77,7 +77,10 @@ def test_cancel_sigterm_stops_packer_and_leaves_no_process(tmp_path):
     code = runner.wait()
     assert runner.cancelled
     assert "Cancelling build after receiving terminated" in lines
-    assert code == 1  # packer reports the interrupted build as failed
+    # Packer exited by itself after the SIGTERM, not killed by the runner's escalation.
+    # Its exit code is usually 1 but was 0 once in a CI-like run (Packer's own race);
+    # GAEV calls the stage cancelled from its own flag, whatever the code.
+    assert code in (0, 1)
     assert "Cleanly cancelled builds after being interrupted." in lines
     assert not group_alive(runner.pgid)
     assert [pid for pid in members if _alive(pid)] == []
